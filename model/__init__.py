@@ -1,0 +1,45 @@
+"""newsstance: how political news portrays the actors it names.
+
+>>> import newsstance
+>>> clf = newsstance.load()                                   # doctest: +SKIP
+>>> clf.classify("Voters cheered Mayor Ana Ruiz.", "Ana Ruiz")  # doctest: +SKIP
+Stance(label='positive', ...)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .encoding import EncodingConfig
+from .stance import LABELS, Stance
+
+if TYPE_CHECKING:
+    import torch
+
+    from .classifier import StanceClassifier
+
+__all__ = ["LABELS", "EncodingConfig", "Stance", "StanceClassifier", "default_model_path", "load"]
+
+__version__ = "0.1.0"
+
+
+def default_model_path() -> Path:
+    """The directory of the model shipped inside the package."""
+    return Path(__file__).resolve().parent / "default"
+
+
+def load(path: str | Path | None = None, device: str | torch.device | None = None) -> StanceClassifier:
+    """Load a stance model: the shipped default when ``path`` is None, else a model directory."""
+    from .classifier import StanceClassifier
+
+    return StanceClassifier.from_pretrained(path if path is not None else default_model_path(), device=device)
+
+
+def __getattr__(name: str):
+    # Keep `import newsstance` light: torch and transformers load on first use.
+    if name == "StanceClassifier":
+        from .classifier import StanceClassifier
+
+        return StanceClassifier
+    raise AttributeError(f"module 'newsstance' has no attribute {name!r}")

@@ -1,0 +1,145 @@
+"""The stance classifier: a fine-tuned transformer behind a small, typed API."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import torch
+from tqdm.auto import tqdm
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+from .encoding import Target, check_text, encode, resolve_target
+from .settings import ModelSettings
+from .stance import LABELS, Stance
+
+logger = logging.getLogger(__name__)
+
+
+def resolve_device(device: str | torch.device | None) -> torch.device:
+    """``None`` picks CUDA when present, else the CPU."""
+    if device is None:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        return torch.device(device)
+    except RuntimeError as err:
+        raise ValueError(f"unknown device {device!r}; use 'cpu', 'cuda' or 'cuda:N'") from err
+
+
+class StanceClassifier:
+    """Say how a text portrays a target actor: negative, neutral or positive.
+
+    >>> clf = StanceClassifier.from_pretrained("path/to/model")   # doctest: +SKIP
+    >>> clf.classify("Critics praised Ana Ruiz for the deal.", "Ana Ruiz").label  # doctest: +SKIP
+    'positive'
+    """
+
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        tokenizer: Any,
+        settings: ModelSettings,
+        device: str | torch.device | None = None,
+    ) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.settings = settings
+        self.device = resolve_device(device)
+        self.model.to(self.device)
+
+    @property
+    def encoding(self):
+        return self.settings.encoding
+
+    # -- persistence -------------------------------------------------------------------------
+
+    @classmethod
+    def from_pretrained(
+        cls, path: str | Path, device: str | torch.device | None = None
+    ) -> StanceClassifier:
+        """Load a model directory written by :meth:`save_pretrained` (offline, no download)."""
+        path = Path(path)
+        if not path.is_dir():
+            raise FileNotFoundError(f"model directory {path} does not exist; pass a directory made by `newsstance train`")
+        settings = ModelSettings.load(path)
+        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        model = AutoModelForSequenceClassification.from_pretrained(
+            path, local_files_only=True, dtype=torch.float32
+        )
+        model.eval()
+        return cls(model, tokenizer, settings, device=device)
+
+    def save_pretrained(self, path: str | Path, dtype: torch.dtype | None = None) -> Path:
+        """Write a self-describing model directory: config, safetensors weights, tokenizer, settings.
+
+        ``dtype=torch.float16`` halves the weights on disk; they load back as float32.
+        """
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        model = self.model
+        if dtype is not None:
+            state = {k: v.detach().to("cpu", dtype if v.is_floating_point() else v.dtype) for k, v in model.state_dict().items()}
+            model.save_pretrained(path, state_dict=state, safe_serialization=True)
+        else:
+            model.save_pretrained(path, safe_serialization=True)
+        self.tokenizer.save_pretrained(path)
+        replace(self.settings).save(path)
+        return path
+
+    # -- inference ---------------------------------------------------------------------------
+
+    def classify(self, text: str, target: Target) -> Stance:
+        """The stance of ``text`` towards ``target`` (a name, a span, or a list of spans)."""
+        return self.classify_many([(text, target)])[0]
+
+    def classify_many(
+        self,
+        items: Iterable[tuple[str, Target]],
+        batch_size: int = 32,
+        show_progress_bar: bool = False,
+    ) -> list[Stance]:
+        """Classify many (text, target) pairs; results come back in the input's order.
+
+        Inputs are sorted by length and batched, so similar lengths share a batch.
+        """
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
+        encoded = []
+        for n, item in enumerate(items):
+            try:
+                text, target = item
+            except (TypeError, ValueError) as err:
+                raise TypeError(f"item {n} must be a (text, target) pair, got {item!r}") from err
+            spans = resolve_target(check_text(text), target)
+            encoded.append(encode(self.tokenizer, text, spans, self.encoding))
+        probs = self._predict(encoded, batch_size, show_progress_bar)
+        return [Stance.from_probs(p) for p in probs]
+
+    def _predict(self, encoded: list[dict[str, list[int]]], batch_size: int, show_progress_bar: bool) -> list[list[float]]:
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]["input_ids"]))
+        out: list[list[float]] = [[]] * len(encoded)
+        self.model.eval()
+        with torch.inference_mode():
+            for b in tqdm(
+                range(math.ceil(len(order) / batch_size)),
+                disable=not show_progress_bar,
+                desc="classify",
+                unit="batch",
+            ):
+                idx = order[b * batch_size : (b + 1) * batch_size]
+                batch = self.tokenizer.pad([encoded[i] for i in idx], return_tensors="pt")
+                batch = {k: v.to(self.device) for k, v in batch.items()}
+                logits = self.model(**batch).logits.float()
+                for i, p in zip(idx, torch.softmax(logits, dim=-1).tolist()):
+                    out[i] = p
+        return out
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_model={self.settings.base_model!r}, "
+            f"encoding={self.encoding.scheme!r}, labels={LABELS}, device={str(self.device)!r})"
+        )

