@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import torch
 from tqdm.auto import tqdm
-from transformers import AutoModelForSequenceClassification, AutoTokenizer
+from transformers import AutoTokenizer
 
-from .encoding import Target, check_text, encode, resolve_target
+from .encoding import Target, check_text, encode, pad_batch, resolve_target
+from .modeling import StanceModel
 from .settings import ModelSettings
 from .stance import LABELS, Stance
 
@@ -40,7 +40,7 @@ class StanceClassifier:
 
     def __init__(
         self,
-        model: torch.nn.Module,
+        model: StanceModel,
         tokenizer: Any,
         settings: ModelSettings,
         device: str | torch.device | None = None,
@@ -67,10 +67,7 @@ class StanceClassifier:
             raise FileNotFoundError(f"model directory {path} does not exist; pass a directory made by `newsstance train`")
         settings = ModelSettings.load(path)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        model = AutoModelForSequenceClassification.from_pretrained(
-            path, local_files_only=True, dtype=torch.float32
-        )
-        model.eval()
+        model = StanceModel.from_pretrained(path, pooling=settings.pooling)
         return cls(model, tokenizer, settings, device=device)
 
     def save_pretrained(self, path: str | Path, dtype: torch.dtype | None = None) -> Path:
@@ -79,15 +76,9 @@ class StanceClassifier:
         ``dtype=torch.float16`` halves the weights on disk; they load back as float32.
         """
         path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        model = self.model
-        if dtype is not None:
-            state = {k: v.detach().to("cpu", dtype if v.is_floating_point() else v.dtype) for k, v in model.state_dict().items()}
-            model.save_pretrained(path, state_dict=state, safe_serialization=True)
-        else:
-            model.save_pretrained(path, safe_serialization=True)
+        self.model.save_pretrained(path, dtype=dtype)
         self.tokenizer.save_pretrained(path)
-        replace(self.settings).save(path)
+        self.settings.save(path)
         return path
 
     # -- inference ---------------------------------------------------------------------------
@@ -131,9 +122,8 @@ class StanceClassifier:
                 unit="batch",
             ):
                 idx = order[b * batch_size : (b + 1) * batch_size]
-                batch = self.tokenizer.pad([encoded[i] for i in idx], return_tensors="pt")
-                batch = {k: v.to(self.device) for k, v in batch.items()}
-                logits = self.model(**batch).logits.float()
+                batch = pad_batch([encoded[i] for i in idx], self.tokenizer.pad_token_id)
+                logits = self.model(**{k: v.to(self.device) for k, v in batch.items()}).float()
                 for i, p in zip(idx, torch.softmax(logits, dim=-1).tolist()):
                     out[i] = p
         return out

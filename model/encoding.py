@@ -142,21 +142,31 @@ def target_name(text: str, spans: Sequence[Span]) -> str:
     return " ".join(text[start:end].split())[:_MAX_NAME_CHARS]
 
 
-def mark(text: str, spans: Sequence[Span], config: EncodingConfig) -> str:
-    """Wrap every span of ``text`` in the config's markers."""
-    pieces, prev = [], 0
+def mark(text: str, spans: Sequence[Span], config: EncodingConfig) -> tuple[str, tuple[Span, ...]]:
+    """Wrap every span of ``text`` in the config's markers.
+
+    Returns the marked text and each mention's span in it, markers included.
+    """
+    pieces, marked, prev, pos = [], [], 0, 0
     for start, end in spans:
-        pieces += [text[prev:start], config.marker_start, text[start:end], config.marker_end]
+        before = text[prev:start]
+        piece = config.marker_start + text[start:end] + config.marker_end
+        pieces += [before, piece]
+        marked.append((pos + len(before), pos + len(before) + len(piece)))
+        pos += len(before) + len(piece)
         prev = end
     pieces.append(text[prev:])
-    return "".join(pieces)
+    return "".join(pieces), tuple(marked)
 
 
-def segments(text: str, spans: Sequence[Span], config: EncodingConfig) -> tuple[str, str | None]:
-    """The model's text segments for one target, before tokenisation."""
-    first = mark(text, spans, config) if config.uses_markers else text
+def segments(
+    text: str, spans: Sequence[Span], config: EncodingConfig
+) -> tuple[str, str | None, tuple[Span, ...]]:
+    """The model's text segments for one target, before tokenisation, and the target's
+    spans in the first segment."""
+    first, first_spans = mark(text, spans, config) if config.uses_markers else (text, tuple(spans))
     second = target_name(text, spans) if config.uses_pair else None
-    return first, second
+    return first, second, first_spans
 
 
 def window(
@@ -224,8 +234,31 @@ def _run_fits(token_spans: Sequence[tuple[int, int]], i: int, j: int, marker_len
 
 
 def encode(tokenizer: Any, text: str, spans: Sequence[Span], config: EncodingConfig) -> dict[str, list[int]]:
-    """Model input for one (text, mention spans) pair: the tokenizer's ids, unpadded."""
+    """Model input for one (text, mention spans) pair, unpadded: the tokenizer's ids plus
+    ``target_mask``, 1 on the tokens of the target's mentions (markers included)."""
     text, spans = window(tokenizer, text, spans, config)
-    first, second = segments(text, spans, config)
-    encoded = tokenizer(first, second, truncation="only_first", max_length=config.max_length)
-    return {key: list(value) for key, value in encoded.items()}
+    first, second, target_spans = segments(text, spans, config)
+    encoded = tokenizer(
+        first, second, truncation="only_first", max_length=config.max_length, return_offsets_mapping=True
+    )
+    target_mask = [
+        int(seq == 0 and any(a < e and b > s for s, e in target_spans))
+        for seq, (a, b) in zip(encoded.sequence_ids(), encoded["offset_mapping"])
+    ]
+    out = {key: list(value) for key, value in encoded.items() if key != "offset_mapping"}
+    out["target_mask"] = target_mask
+    return out
+
+
+def pad_batch(features: Sequence[dict[str, list[int]]], pad_token_id: int) -> dict[str, Any]:
+    """Right-pad encoded examples into tensors (input ids with ``pad_token_id``, the rest with 0)."""
+    import torch
+
+    width = max(len(f["input_ids"]) for f in features)
+    return {
+        key: torch.tensor(
+            [f[key] + [pad_token_id if key == "input_ids" else 0] * (width - len(f[key])) for f in features],
+            dtype=torch.long,
+        )
+        for key in features[0]
+    }

@@ -32,6 +32,7 @@ class ModelSettings:
     """Everything about a model directory that the Hugging Face config does not hold."""
 
     encoding: EncodingConfig = field(default_factory=EncodingConfig)
+    pooling: str = "cls"
     labels: tuple[str, ...] = LABELS
     base_model: str = ""
     training: dict[str, Any] = field(default_factory=dict)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from newsstance.encoding import EncodingConfig
+from newsstance.modeling import POOLINGS
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class TrainConfig:
 
     base_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     encoding: EncodingConfig = field(default_factory=EncodingConfig)
+    pooling: str = "cls"
     further_mentions: bool = True
     train_files: tuple[str, ...] = ("train.jsonl",)
     dev_files: tuple[str, ...] = ("dev_rw.jsonl", "dev_mt.jsonl")
@@ -26,7 +28,7 @@ class TrainConfig:
     warmup_ratio: float = 0.1
     label_smoothing: float = 0.0
     max_grad_norm: float = 1.0
-    classifier_dropout: float | None = None
+    classifier_dropout: float = 0.1
     eval_batch_size: int = 64
     checkpoint_every: int = 200
     seed: int = 42
@@ -42,7 +44,9 @@ class TrainConfig:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
         if not 0 < self.learning_rate < 1:
             raise ValueError(f"learning_rate must be in (0, 1), got {self.learning_rate}")
-        for name in ("warmup_ratio", "label_smoothing"):
+        if self.pooling not in POOLINGS:
+            raise ValueError(f"unknown pooling {self.pooling!r}; choose one of {POOLINGS}")
+        for name in ("warmup_ratio", "label_smoothing", "classifier_dropout"):
             if not 0 <= getattr(self, name) < 1:
                 raise ValueError(f"{name} must be in [0, 1), got {getattr(self, name)}")
         if not self.train_files or not self.dev_files:

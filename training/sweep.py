@@ -31,6 +31,27 @@ def _dev_scores(output: Path) -> dict[str, float]:
     return {name: m["f1m"] for name, m in metrics["dev"].items()} | {"best_epoch": metrics["best_epoch"]}
 
 
+def _soups(out: Path, variants: dict, args: argparse.Namespace) -> None:
+    from newsstance.classifier import StanceClassifier
+    from newsstance.settings import ModelSettings
+
+    from .data import load_newsmtsc
+    from .soup import soup
+    from .trainer import _summary, evaluate_split
+
+    for name in variants:
+        runs = sorted(p for p in (out / name).glob("seed*") if (p / SETTINGS_FILE).is_file())
+        if len(runs) < 2:
+            continue
+        target = soup(runs, out / name / "soup")
+        settings = ModelSettings.load(target)
+        dev_files = settings.training["dev_files"]
+        clf = StanceClassifier.from_pretrained(target, device=args.device)
+        dev = {Path(f).stem: evaluate_split(clf, load_newsmtsc(Path(args.data) / f, settings.training["further_mentions"]), 64) for f in dev_files}
+        replaced = ModelSettings(**{**settings.__dict__, "metrics": {"dev": _summary(dev)}})
+        replaced.save(target)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sweep", required=True, help="JSON: {base, seeds, variants: {name: {overrides}}}")
@@ -39,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--device", default=None)
     parser.add_argument("--only", nargs="*", help="run only these variants")
+    parser.add_argument("--soup", action="store_true", help="also score the average of each variant's seeds")
+    parser.add_argument("--summarize-only", action="store_true", help="run nothing; summarise finished runs")
     parser.add_argument("--base-model", default=None, help="override every run's base_model (a local folder)")
     args = parser.parse_args(argv)
 
@@ -66,28 +89,38 @@ def main(argv: list[str] | None = None) -> int:
             if sets:
                 cmd += ["--set", *sets]
             jobs.append((cmd, output / "train.log"))
+    if args.summarize_only:
+        jobs = []
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         codes = list(pool.map(lambda job: _run(*job), jobs))
     failed = [str(job[1]) for job, code in zip(jobs, codes) if code != 0]
+    if args.soup:
+        _soups(out, variants, args)
 
     summary = {}
     for name in variants:
         runs = {p.name: _dev_scores(p) for p in sorted((out / name).glob("seed*")) if (p / SETTINGS_FILE).is_file()}
         means = [statistics.mean(v for k, v in r.items() if k != "best_epoch") for r in runs.values()]
+        soup_file = out / name / "soup" / SETTINGS_FILE
         summary[name] = {
+            "soup": json.loads(soup_file.read_text())["metrics"]["dev"] if soup_file.is_file() else None,
             "overrides": variants[name],
             "runs": runs,
             "mean_dev_f1m": statistics.mean(means) if means else None,
             "sd": statistics.stdev(means) if len(means) > 1 else 0.0,
         }
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    lines = ["| variant | overrides | mean dev F1m (mean ± sd over seeds) | dev_rw | dev_mt | best epochs |", "|---|---|---|---|---|---|"]
+    lines = ["| variant | overrides | mean dev F1m (mean ± sd over seeds) | dev_rw | dev_mt | best epochs | soup: mean dev F1m (rw / mt) |", "|---|---|---|---|---|---|---|"]
     for name, s in sorted(summary.items(), key=lambda kv: -(kv[1]["mean_dev_f1m"] or 0)):
         runs = s["runs"].values()
         rw = statistics.mean(r.get("dev_rw", 0) for r in runs) if runs else 0
         mt = statistics.mean(r.get("dev_mt", 0) for r in runs) if runs else 0
         epochs = ",".join(str(r["best_epoch"]) for r in runs)
-        lines.append(f"| {name} | `{json.dumps(s['overrides'])}` | {s['mean_dev_f1m'] or 0:.4f} ± {s['sd']:.4f} | {rw:.4f} | {mt:.4f} | {epochs} |")
+        soup_cell = "–"
+        if s["soup"]:
+            f1 = [m["f1m"] for m in s["soup"].values()]
+            soup_cell = f"{statistics.mean(f1):.4f} ({' / '.join(f'{v:.4f}' for v in f1)})"
+        lines.append(f"| {name} | `{json.dumps(s['overrides'])}` | {s['mean_dev_f1m'] or 0:.4f} ± {s['sd']:.4f} | {rw:.4f} | {mt:.4f} | {epochs} | {soup_cell} |")
     (out / "summary.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     if failed:

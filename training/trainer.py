@@ -15,13 +15,13 @@ from typing import Any
 import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
-from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 
 from newsstance.classifier import StanceClassifier, resolve_device
-from newsstance.encoding import encode
+from newsstance.encoding import encode, pad_batch
 from newsstance.eval.metrics import classification_metrics
 from newsstance.settings import ModelSettings, library_versions
-from newsstance.stance import LABELS
+from newsstance.modeling import StanceModel
 
 from .base_models import resolve_base_model
 from .config import TrainConfig
@@ -112,25 +112,21 @@ def train(
     train_set = concatenate_datasets([load_newsmtsc(p, config.further_mentions) for p in train_paths])
     dev_sets = {Path(f).stem: load_newsmtsc(data_dir / f, config.further_mentions) for f in config.dev_files}
     encoded = _encode_dataset(train_set, tokenizer, config)
-    columns = [c for c in ("input_ids", "token_type_ids", "attention_mask") if c in encoded.column_names]
+    columns = [c for c in ("input_ids", "token_type_ids", "attention_mask", "target_mask") if c in encoded.column_names]
     features = [{c: row[c] for c in columns} for row in encoded]
     labels = train_set["label"]
     lengths = [len(f["input_ids"]) for f in features]
     data_hashes = {f: sha256(data_dir / f) for f in (*config.train_files, *config.dev_files, *report_files)}
 
     # -- model -----------------------------------------------------------------------------
-    extra = {} if config.classifier_dropout is None else {"classifier_dropout": config.classifier_dropout}
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base_path,
-        local_files_only=True,
-        num_labels=len(LABELS),
-        id2label=dict(enumerate(LABELS)),
-        label2id={label: i for i, label in enumerate(LABELS)},
-        dtype=torch.float32,
-        **extra,
-    ).to(dev_device)
+    # The head starts from a fixed seed, so that every run of a recipe shares its starting point
+    # (weight averaging across seeds needs it); the training seed drives data order and dropout.
+    torch.manual_seed(0)
+    model = StanceModel.from_base(base_path, config.pooling, config.classifier_dropout).to(dev_device)
+    torch.manual_seed(config.seed)
     settings = ModelSettings(
         encoding=config.encoding,
+        pooling=config.pooling,
         base_model=config.base_model,
         training=config.to_dict(),
         data=data_hashes,
@@ -193,11 +189,10 @@ def train(
         seen, tick = 0, time.perf_counter()
         for b in range(state["step_in_epoch"], len(batches)):
             idx = batches[b]
-            batch = tokenizer.pad([features[i] for i in idx], return_tensors="pt")
-            batch = {k: v.to(dev_device) for k, v in batch.items()}
+            batch = pad_batch([features[i] for i in idx], tokenizer.pad_token_id)
             target = torch.tensor([labels[i] for i in idx], device=dev_device)
             with autocast:
-                logits = model(**batch).logits
+                logits = model(**{k: v.to(dev_device) for k, v in batch.items()})
             loss = loss_fn(logits.float(), target)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
@@ -247,6 +242,7 @@ def train(
     }
     settings = ModelSettings(
         encoding=config.encoding,
+        pooling=config.pooling,
         base_model=config.base_model,
         training=config.to_dict(),
         data=data_hashes,
