@@ -8,6 +8,7 @@ Stance(label='positive', ...)
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,9 +18,10 @@ from .stance import LABELS, Stance
 if TYPE_CHECKING:
     import torch
 
+    from .analysis import ArticleAnalysis
     from .classifier import StanceClassifier
 
-__all__ = ["LABELS", "EncodingConfig", "Stance", "StanceClassifier", "default_model_path", "load"]
+__all__ = ["LABELS", "analyze", "EncodingConfig", "Stance", "StanceClassifier", "default_model_path", "load"]
 
 __version__ = "0.1.0"
 
@@ -34,6 +36,16 @@ def load(path: str | Path | None = None, device: str | torch.device | None = Non
     from .classifier import StanceClassifier
 
     return StanceClassifier.from_pretrained(path if path is not None else default_model_path(), device=device)
+
+
+def analyze(text: str, actors: list | None = None, **kwargs) -> ArticleAnalysis:
+    """Analyse one article with the shipped default model (loaded once per process)."""
+    return _default().analyze(text, actors=actors, **kwargs)
+
+
+@functools.lru_cache(maxsize=1)
+def _default() -> StanceClassifier:
+    return load()
 
 
 def __getattr__(name: str):

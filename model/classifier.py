@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from tqdm.auto import tqdm
@@ -16,6 +16,9 @@ from .encoding import Target, check_text, encode, pad_batch, resolve_target
 from .modeling import StanceModel
 from .settings import ModelSettings
 from .stance import LABELS, Stance
+
+if TYPE_CHECKING:
+    from .analysis import ArticleAnalysis
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +130,26 @@ class StanceClassifier:
                 for i, p in zip(idx, torch.softmax(logits, dim=-1).tolist()):
                     out[i] = p
         return out
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def analyze(self, text: str, actors: Sequence[str | dict] | None = None, **kwargs: Any) -> ArticleAnalysis:
+        """Find the actors of one article (or score the given ones) and their stance per
+        sentence, passage and article. An empty text gives an empty analysis."""
+        return self.analyze_many([text], actors=actors, **kwargs)[0]
+
+    def analyze_many(
+        self,
+        texts: Sequence[str],
+        actors: Sequence[str | dict] | None = None,
+        batch_size: int = 32,
+        show_progress_bar: bool = False,
+        **kwargs: Any,
+    ) -> list[ArticleAnalysis]:
+        """:meth:`analyze` for many articles at once; all their sentences share the batches."""
+        from .analysis import analyze_many
+
+        return analyze_many(self, texts, actors=actors, batch_size=batch_size, show_progress_bar=show_progress_bar, **kwargs)
 
     def __repr__(self) -> str:
         return (

@@ -189,7 +189,7 @@ def window(
     if fixed - marker_len < 8:
         raise ValueError(f"max_length {config.max_length} leaves no room for the text; raise it")
 
-    encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
     offsets = encoded["offset_mapping"]
     if len(offsets) + marker_len * len(spans) <= fixed:
         return text, tuple(spans)

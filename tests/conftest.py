@@ -8,15 +8,12 @@ from pathlib import Path
 
 import pytest
 import torch
-from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
-
 from newsstance.classifier import StanceClassifier
 from newsstance.encoding import EncodingConfig
+from newsstance.modeling import StanceModel
 from newsstance.settings import ModelSettings
-from newsstance.stance import LABELS
-
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
-NEWSMTSC = SHARED / "data" / "newsmtsc"
+from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
+from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
 
 def _vocab() -> list[str]:
@@ -25,30 +22,44 @@ def _vocab() -> list[str]:
     return ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *chars, *("##" + c for c in chars), *words]
 
 
+def _tokenizer() -> PreTrainedTokenizerFast:
+    vocab = {token: i for i, token in enumerate(_vocab())}
+    tok = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]"))
+    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tok.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]",
+        pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", vocab["[CLS]"]), ("[SEP]", vocab["[SEP]"])],
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
+        sep_token="[SEP]", mask_token="[MASK]", model_max_length=512,
+    )
+
+
 @pytest.fixture(scope="session")
 def tiny_base(tmp_path_factory) -> Path:
-    """A tiny BERT classifier saved as a base-model folder (config, weights, tokenizer)."""
+    """A tiny BERT encoder saved as a base-model folder (config, weights, tokenizer)."""
     path = tmp_path_factory.mktemp("tiny-bert")
-    (path / "vocab.txt").write_text("\n".join(_vocab()) + "\n", encoding="utf-8")
-    tokenizer = BertTokenizerFast(vocab_file=str(path / "vocab.txt"), do_lower_case=True)
-    tokenizer.model_max_length = 512
     config = BertConfig(
         vocab_size=len(_vocab()), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-        intermediate_size=37, max_position_embeddings=512, num_labels=len(LABELS),
-        id2label=dict(enumerate(LABELS)), label2id={label: i for i, label in enumerate(LABELS)},
+        intermediate_size=37, max_position_embeddings=512,
     )
     torch.manual_seed(0)
-    BertForSequenceClassification(config).save_pretrained(path)
-    tokenizer.save_pretrained(path)
+    BertModel(config).save_pretrained(path)
+    _tokenizer().save_pretrained(path)
     return path
 
 
 @pytest.fixture(scope="session")
 def _tiny_classifier(tiny_base) -> StanceClassifier:
-    model = BertForSequenceClassification.from_pretrained(tiny_base)
-    tokenizer = BertTokenizerFast.from_pretrained(tiny_base)
-    settings = ModelSettings(encoding=EncodingConfig(max_length=64), base_model=str(tiny_base))
-    return StanceClassifier(model, tokenizer, settings, device="cpu")
+    torch.manual_seed(0)
+    model = StanceModel.from_base(tiny_base, pooling="mean+target")
+    settings = ModelSettings(
+        encoding=EncodingConfig(max_length=64), pooling="mean+target", base_model=str(tiny_base)
+    )
+    return StanceClassifier(model, _tokenizer(), settings, device="cpu")
 
 
 @pytest.fixture
@@ -57,5 +68,5 @@ def tiny_classifier(_tiny_classifier) -> StanceClassifier:
 
 
 @pytest.fixture(scope="session")
-def tokenizer(tiny_base):
-    return BertTokenizerFast.from_pretrained(tiny_base)
+def tokenizer() -> PreTrainedTokenizerFast:
+    return _tokenizer()

@@ -32,11 +32,12 @@ class TrainConfig:
     eval_batch_size: int = 64
     checkpoint_every: int = 200
     seed: int = 42
+    soup_seeds: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if isinstance(self.encoding, dict):
             object.__setattr__(self, "encoding", EncodingConfig.from_dict(self.encoding))
-        for name in ("train_files", "dev_files"):
+        for name in ("train_files", "dev_files", "soup_seeds"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         positive = ("epochs", "batch_size", "eval_batch_size", "checkpoint_every")
         for name in positive:
@@ -49,12 +50,15 @@ class TrainConfig:
         for name in ("warmup_ratio", "label_smoothing", "classifier_dropout"):
             if not 0 <= getattr(self, name) < 1:
                 raise ValueError(f"{name} must be in [0, 1), got {getattr(self, name)}")
+        if len(self.soup_seeds) == 1 or len(set(self.soup_seeds)) != len(self.soup_seeds):
+            raise ValueError(f"soup_seeds must list two or more distinct seeds (or none), got {list(self.soup_seeds)}")
         if not self.train_files or not self.dev_files:
             raise ValueError("train_files and dev_files must each name at least one file")
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["train_files"], data["dev_files"] = list(self.train_files), list(self.dev_files)
+        for name in ("train_files", "dev_files", "soup_seeds"):
+            data[name] = list(data[name])
         return data
 
     @classmethod

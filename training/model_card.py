@@ -29,7 +29,14 @@ def write_model_card(directory: str | Path, settings: ModelSettings, extra: str 
         f"- Training: {cfg.get('epochs')} epochs max, lr {cfg.get('learning_rate')}, batch {cfg.get('batch_size')}, "
         f"warm-up {cfg.get('warmup_ratio')}, label smoothing {cfg.get('label_smoothing')}, seed {cfg.get('seed')}, "
         f"further mentions {'marked' if cfg.get('further_mentions') else 'ignored'}.",
+        f"- Pooling: `{settings.pooling}`.",
         f"- Selected epoch (best mean F1m over the dev sets): {metrics.get('best_epoch')}.",
+        *(
+            [f"- Weights: the average of {len(metrics['soup_of_seeds'])} runs of this recipe "
+             f"(seeds {metrics['soup_of_seeds']}), each at its own best dev epoch."]
+            if metrics.get("soup_of_seeds")
+            else []
+        ),
         f"- Training time: {metrics.get('train_seconds')} s on {metrics.get('train_device')}.",
         "",
         "## Figures (F1m = macro-F1 over the three labels)",

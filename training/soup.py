@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file, save_file
-
 from newsstance.modeling import WEIGHTS_FILE
 from newsstance.settings import SETTINGS_FILE, ModelSettings
+from safetensors.torch import load_file, save_file
 
 
 def average_weights(model_dirs: Sequence[str | Path]) -> dict[str, torch.Tensor]:
@@ -33,6 +32,8 @@ def average_weights(model_dirs: Sequence[str | Path]) -> dict[str, torch.Tensor]
 
 def soup(model_dirs: Sequence[str | Path], output: str | Path, dtype: torch.dtype = torch.float16) -> Path:
     """Write a model directory whose weights are the mean of ``model_dirs``' weights."""
+    if not model_dirs:
+        raise ValueError("give at least one model directory to average")
     output, first = Path(output), Path(model_dirs[0])
     output.mkdir(parents=True, exist_ok=True)
     for item in first.iterdir():

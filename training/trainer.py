@@ -14,14 +14,13 @@ from typing import Any
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
-from transformers import AutoTokenizer, get_linear_schedule_with_warmup
-
 from newsstance.classifier import StanceClassifier, resolve_device
 from newsstance.encoding import encode, pad_batch
 from newsstance.eval.metrics import classification_metrics
-from newsstance.settings import ModelSettings, library_versions
 from newsstance.modeling import StanceModel
+from newsstance.settings import SETTINGS_FILE, ModelSettings, library_versions
+from safetensors.torch import load_file, save_file
+from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 
 from .base_models import resolve_base_model
 from .config import TrainConfig
@@ -83,7 +82,7 @@ def _summary(metrics: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
     return {name: {"f1m": m["f1m"], "accuracy": m["accuracy"], "n": m["n"]} for name, m in metrics.items()}
 
 
-def train(
+def train_one(
     config: TrainConfig,
     data_dir: str | Path,
     output_dir: str | Path,
@@ -226,20 +225,39 @@ def train(
 
     # -- final: score the saved model, write the card --------------------------------------
     seconds = time.perf_counter() - started
-    final = StanceClassifier.from_pretrained(output_dir, device=dev_device)
-    dev = {name: evaluate_split(final, ds, config.eval_batch_size) for name, ds in dev_sets.items()}
-    reported = {
-        Path(f).stem: evaluate_split(final, load_newsmtsc(data_dir / f, config.further_mentions), config.eval_batch_size)
-        for f in report_files
-    }
-    metrics = {
+    with open(output_dir / LOG_FILE, "w", encoding="utf-8") as f:
+        for record in state["history"]:
+            f.write(json.dumps(record) + "\n")
+    dev = _finish(config, output_dir, data_dir, dev_device, report_files, data_hashes, {
         "best_epoch": state["best_epoch"],
-        "dev": dev,
-        "test": reported,
         "history": state["history"],
         "train_seconds": round(seconds, 1),
         "train_device": str(dev_device),
-    }
+    })
+    if ckpt.exists():
+        shutil.rmtree(ckpt)
+    return TrainResult(output_dir, state["best_epoch"], dev, seconds)
+
+
+def _finish(
+    config: TrainConfig,
+    output_dir: Path,
+    data_dir: Path,
+    device: torch.device,
+    report_files: tuple[str, ...],
+    data_hashes: dict[str, str],
+    metrics: dict[str, Any],
+    card_extra: str = "",
+) -> dict[str, dict[str, Any]]:
+    """Score the saved model on dev (and the report files), then write its settings and card."""
+    final = StanceClassifier.from_pretrained(output_dir, device=device)
+
+    def score(name: str) -> dict[str, Any]:
+        dataset = load_newsmtsc(data_dir / name, config.further_mentions)
+        return evaluate_split(final, dataset, config.eval_batch_size)
+
+    dev = {Path(f).stem: score(f) for f in config.dev_files}
+    metrics = {**metrics, "dev": dev, "test": {Path(f).stem: score(f) for f in report_files}}
     settings = ModelSettings(
         encoding=config.encoding,
         pooling=config.pooling,
@@ -250,10 +268,54 @@ def train(
         versions=library_versions(),
     )
     settings.save(output_dir)
-    write_model_card(output_dir, settings)
-    with open(output_dir / LOG_FILE, "w", encoding="utf-8") as f:
-        for record in state["history"]:
-            f.write(json.dumps(record) + "\n")
-    if ckpt.exists():
-        shutil.rmtree(ckpt)
-    return TrainResult(output_dir, state["best_epoch"], dev, seconds)
+    write_model_card(output_dir, settings, extra=card_extra)
+    return dev
+
+
+def train(
+    config: TrainConfig,
+    data_dir: str | Path,
+    output_dir: str | Path,
+    device: str | None = None,
+    report_files: tuple[str, ...] = (),
+    log_every: int = 50,
+    max_steps: int | None = None,
+) -> TrainResult:
+    """Train one model, or, when the recipe lists ``soup_seeds``, one per seed (in
+    ``output_dir/runs/seedN``) and save the average of their weights to ``output_dir``.
+
+    Finished seed runs are skipped and unfinished ones resume, so an interrupted soup
+    continues where it stopped.
+    """
+    if not config.soup_seeds:
+        return train_one(config, data_dir, output_dir, device, report_files, log_every, max_steps)
+    from .soup import soup
+
+    data_dir, output_dir = Path(data_dir), Path(output_dir)
+    runs = []
+    for seed in config.soup_seeds:
+        run_dir = output_dir / "runs" / f"seed{seed}"
+        if not (run_dir / SETTINGS_FILE).is_file() or (run_dir / CHECKPOINT_DIR).exists():
+            logger.info("soup: training seed %d into %s", seed, run_dir)
+            train_one(config.replace(seed=seed, soup_seeds=[]), data_dir, run_dir, device, report_files, log_every, max_steps)
+        runs.append(run_dir)
+    soup(runs, output_dir)
+    seeds = [ModelSettings.load(r).metrics for r in runs]
+    splits = [*seeds[0]["dev"], *seeds[0]["test"]]
+    rows = ["| split | " + " | ".join(f"seed {s}" for s in config.soup_seeds) + " | mean ± sd |", "|---" * (len(runs) + 2) + "|"]
+    spread = {}
+    for split in splits:
+        values = [m["dev"].get(split, m["test"].get(split, {})).get("f1m") for m in seeds]
+        spread[split] = {"f1m": values, "mean": float(np.mean(values)), "sd": float(np.std(values, ddof=1))}
+        rows.append(f"| {split} | " + " | ".join(f"{v:.4f}" for v in values) + f" | {np.mean(values):.4f} ± {np.std(values, ddof=1):.4f} |")
+    card = "## The seeds behind the average (F1m of each seed's own model)\n\n" + "\n".join(rows)
+    seconds = sum(m["train_seconds"] for m in seeds)
+    data_hashes = ModelSettings.load(runs[0]).data
+    dev = _finish(config, output_dir, data_dir, resolve_device(device), report_files, data_hashes, {
+        "soup_of_seeds": list(config.soup_seeds),
+        "seed_runs": spread,
+        "best_epoch": [m["best_epoch"] for m in seeds],
+        "train_seconds": round(seconds, 1),
+        "train_device": seeds[0]["train_device"],
+    }, card_extra=card)
+    return TrainResult(output_dir, -1, dev, seconds)

@@ -1,0 +1,249 @@
+"""Find the actors an article names and merge their mentions.
+
+The rules, in order:
+
+1. **Candidates** are spaCy entities of the chosen types (PERSON, ORG, GPE, NORP by default).
+2. **Clean-up**: a leading "the" and titles ("President", "Admiral", "Sen.", ...) are dropped
+   from a mention; a possessive ending ("Maduro's", "Guaidó’s") is cut off; a possessive noun
+   phrase ("Maduro's government") counts as a mention of its possessor.
+3. **Keys**: accents and case are folded ("Guaidó" = "guaido"); country aliases map to one
+   name ("US", "U.S.", "United States", "America" → United States).
+4. **Merging**: a one-word mention joins the person whose longer name ends with it ("Maduro" →
+   "Nicolas Maduro"); an alias introduced right after a name, as "US Southern Command or
+   SouthCom" or "US Southern Command (SouthCom)", joins that name's actor.
+5. **Recall**: every surface form of an actor (and a person's surname) is also searched for in
+   the whole text, so mentions the tagger missed or mislabelled are counted; a mention inside a
+   longer entity ("US" in "US Southern Command") is not.
+6. **Canonical name**: the longest form seen. **Type**: the entity type most often given to
+   that longest form (PERSON first on ties).
+
+Pronouns are not resolved; :data:`Coreference` is the seam for a resolver that adds mentions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .encoding import Span
+
+ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP")
+
+TITLES = {
+    "president", "vice", "prime", "minister", "admiral", "adm", "general", "gen", "senator", "sen",
+    "representative", "rep", "governor", "gov", "mayor", "secretary", "chancellor", "king", "queen",
+    "prince", "princess", "pope", "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "judge", "justice",
+    "chairman", "chairwoman", "speaker", "leader", "colonel", "col", "lt", "captain", "capt", "commander",
+    "ambassador", "attorney", "former", "the", "sheikh", "rev", "reverend", "premier", "deputy",
+}
+
+COUNTRY_ALIASES = {
+    "United States": ["us", "u.s.", "u.s", "usa", "u.s.a.", "united states", "united states of america", "america"],
+    "United Kingdom": ["uk", "u.k.", "britain", "great britain", "united kingdom"],
+    "European Union": ["eu", "e.u.", "european union"],
+    "United Nations": ["un", "u.n.", "united nations"],
+    "Russia": ["russia", "russian federation"],
+    "China": ["china", "people's republic of china", "prc"],
+}
+_ALIAS_TO_COUNTRY = {alias: name for name, aliases in COUNTRY_ALIASES.items() for alias in aliases}
+_POSSESSIVE = re.compile(r"['’]s?$")
+_POSSESSIVE_NP = re.compile(r"^(.+?)['’]s?\s+\S")
+_INTRODUCED_ALIAS = re.compile(r"^\s*(?:\(\s*|,?\s+or\s+)([A-Z][\w.&-]*[A-Za-z])\s*\)?")
+
+
+@dataclass
+class Candidate:
+    """One mention: its span, surface form and entity type."""
+
+    start: int
+    end: int
+    label: str
+    from_ner: bool = True
+
+    def text(self, doc_text: str) -> str:
+        return doc_text[self.start : self.end]
+
+
+@dataclass
+class ActorDraft:
+    """An actor being assembled: its forms, their entity types, its mentions."""
+
+    forms: Counter = field(default_factory=Counter)  # surface form -> count
+    labels: dict[str, Counter] = field(default_factory=dict)  # surface form -> Counter(label)
+    aliases: set[str] = field(default_factory=set)
+    mentions: list[Candidate] = field(default_factory=list)
+    given_type: str | None = None
+    canonical: str | None = None
+
+    @property
+    def name(self) -> str:
+        if self.canonical:
+            return self.canonical
+        return max(self.forms, key=lambda f: (len(f), self.forms[f]))
+
+    @property
+    def type(self) -> str:
+        if self.given_type:
+            return self.given_type
+        longest = max(self.forms, key=lambda f: (len(f), self.forms[f]))
+        counts = self.labels.get(longest) or sum(self.labels.values(), Counter())
+        if not counts:
+            return "UNKNOWN"
+        return max(counts, key=lambda label: (counts[label], label == "PERSON"))
+
+    def is_person(self) -> bool:
+        return any(c.get("PERSON") for c in self.labels.values()) or self.given_type == "PERSON"
+
+
+Coreference = Callable[[str, Sequence["ActorDraft"]], Iterable[tuple[int, Span]]]
+"""A resolver: (text, actors) -> (actor index, mention span) pairs to add, e.g. pronouns."""
+
+
+def fold(text: str) -> str:
+    """Accents removed, case folded, whitespace collapsed: the key that merges forms."""
+    return " ".join(_strip_accents(text).casefold().split())
+
+
+def _strip_accents(text: str) -> str:
+    """Remove combining accents character by character, keeping the length (offsets stay valid)."""
+    out = []
+    for ch in text:
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        out.append(base if len(base) == 1 else ch)
+    return "".join(out)
+
+
+def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop leading titles / "the" and a trailing possessive; cut a possessive noun phrase to its
+    possessor."""
+    piece = text[start:end]
+    m = _POSSESSIVE_NP.match(piece)
+    if m:
+        end = start + len(m.group(1))
+        piece = text[start:end]
+    words = list(re.finditer(r"\S+", piece))
+    while len(words) > 1 and fold(words[0].group()).rstrip(".") in TITLES:
+        words.pop(0)
+    if words:
+        start, end = start + words[0].start(), start + words[-1].end()
+    m = _POSSESSIVE.search(text[start:end])
+    if m and end - start > len(m.group()):
+        end -= len(m.group())
+    return start, end
+
+
+def key_of(form: str) -> str:
+    key = fold(form)
+    return fold(_ALIAS_TO_COUNTRY.get(key, key))
+
+
+def build_actors(text: str, entities: Iterable[tuple[int, int, str]], types: Sequence[str] = ENTITY_TYPES) -> list[ActorDraft]:
+    """Actors from NER entities ``(start, end, label)`` of ``text`` (rules in the module docstring)."""
+    candidates = []
+    for start, end, label in entities:
+        if label not in types:
+            continue
+        start, end = clean_span(text, start, end)
+        if end > start and text[start:end].strip():
+            candidates.append(Candidate(start, end, label))
+    by_key: dict[str, ActorDraft] = {}
+    # Longer forms first, so that a surname finds the full name it belongs to.
+    for cand in sorted(candidates, key=lambda c: -len(c.text(text).split())):
+        form = cand.text(text)
+        key = key_of(form)
+        actor = by_key.get(key)
+        if actor is None and len(form.split()) == 1:
+            actor = _person_with_surname(by_key, key)
+        if actor is None:
+            actor = by_key[key] = ActorDraft()
+        by_key.setdefault(key, actor)
+        _add_form(actor, form, cand.label)
+        actor.mentions.append(cand)
+        alias = _INTRODUCED_ALIAS.match(text[cand.end : cand.end + 40])
+        if alias and len(form.split()) > 1:
+            actor.aliases.add(alias.group(1))
+            by_key.setdefault(key_of(alias.group(1)), actor)
+    actors = _unique(by_key.values())
+    for actor in actors:
+        countries = {_ALIAS_TO_COUNTRY.get(fold(f)) for f in actor.forms} - {None}
+        if len(countries) == 1:
+            actor.canonical = countries.pop()
+    return actors
+
+
+def given_actors(specs: Sequence[str | dict]) -> list[ActorDraft]:
+    """Actors named by the caller: each a name or ``{"name": ..., "aliases": [...], "type": ...}``."""
+    if isinstance(specs, (str, dict)):
+        raise TypeError("actors must be a list of names or dicts, e.g. ['Nicolas Maduro'], not a single value")
+    actors = []
+    for spec in specs:
+        if isinstance(spec, str):
+            name, aliases, given_type = spec, [], None
+        elif isinstance(spec, dict) and isinstance(spec.get("name"), str):
+            name, aliases, given_type = spec["name"], list(spec.get("aliases") or []), spec.get("type")
+        else:
+            raise TypeError(f"an actor must be a name or a dict with a 'name', got {spec!r}")
+        if not name.strip() or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise ValueError(f"actor {spec!r} has an empty name or alias; give non-empty strings")
+        actor = ActorDraft(given_type=given_type)
+        actor.forms[name.strip()] += 1
+        actor.aliases.update(a.strip() for a in aliases)
+        words = name.split()
+        if len(words) > 1:
+            actor.aliases.add(words[-1])
+        actors.append(actor)
+    return actors
+
+
+def find_mentions(text: str, actors: Sequence[ActorDraft], entity_spans: Sequence[Span] = ()) -> None:
+    """Add every occurrence of each actor's forms to its mentions, then settle overlaps:
+    NER mentions first, longer first; a search hit inside another entity is dropped."""
+    folded = _strip_accents(text)
+    found: list[tuple[int, int, int, bool]] = []  # start, end, actor index, from NER
+    for i, actor in enumerate(actors):
+        found += [(m.start, m.end, i, True) for m in actor.mentions]
+        forms = set(actor.forms) | actor.aliases
+        if actor.is_person() and actor.given_type is None:
+            forms |= {f.split()[-1] for f in actor.forms if len(f.split()) > 1}
+        for form in forms:
+            if not form.strip():
+                continue
+            pattern = r"(?<!\w)" + re.escape(_strip_accents(form)) + r"(?!\w)"
+            found += [(m.start(), m.end(), i, False) for m in re.finditer(pattern, folded)]
+    blocked = list(entity_spans)
+    taken: list[tuple[int, int]] = []
+    result: list[list[Candidate]] = [[] for _ in actors]
+    for start, end, i, from_ner in sorted(found, key=lambda f: (not f[3], -(f[1] - f[0]), f[0])):
+        if any(start < e and end > s for s, e in taken):
+            continue
+        if not from_ner and any(s <= start and end <= e and (s, e) != (start, end) for s, e in blocked):
+            continue
+        taken.append((start, end))
+        result[i].append(Candidate(start, end, "", from_ner))
+    for actor, mentions in zip(actors, result):
+        actor.mentions = sorted(mentions, key=lambda c: c.start)
+
+
+def _person_with_surname(by_key: dict[str, ActorDraft], key: str) -> ActorDraft | None:
+    for actor in _unique(by_key.values()):
+        if actor.is_person() and any(len(f.split()) > 1 and fold(f.split()[-1]) == key for f in actor.forms):
+            return actor
+    return None
+
+
+def _add_form(actor: ActorDraft, form: str, label: str) -> None:
+    form = " ".join(form.split())
+    actor.forms[form] += 1
+    actor.labels.setdefault(form, Counter())[label] += 1
+
+
+def _unique(actors: Iterable[ActorDraft]) -> list[ActorDraft]:
+    seen, out = set(), []
+    for actor in actors:
+        if id(actor) not in seen:
+            seen.add(id(actor))
+            out.append(actor)
+    return out

@@ -1,0 +1,248 @@
+"""Article analysis: passages, actors, and each actor's stance per sentence, passage and article.
+
+Aggregation: a passage's (or the article's) stance towards an actor is the mean of the
+probability vectors of the sentences that mention the actor, one classification per sentence
+with all its mentions of the actor marked together; the label is the most probable class of that
+mean. The mean keeps the result a probability distribution, weighs every sentence equally however
+many times it repeats a name, and is not swung by one over-confident sentence the way a max is.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .actors import (
+    ENTITY_TYPES,
+    ActorDraft,
+    Candidate,
+    Coreference,
+    build_actors,
+    clean_span,
+    find_mentions,
+    given_actors,
+)
+from .encoding import Span
+from .passages import chunk, split_passages
+from .stance import LABELS, Stance
+
+if TYPE_CHECKING:
+    from .classifier import StanceClassifier
+
+LEVELS = ("article", "passage", "mention")
+_MAX_SPACY_CHARS = 100_000
+
+
+@dataclass(frozen=True)
+class Passage:
+    index: int
+    start: int
+    end: int
+    sentences: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    type: str
+    mentions: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class MentionStance:
+    """One mention, with the stance of its sentence towards its actor."""
+
+    actor: str
+    actor_type: str
+    passage_index: int
+    start: int
+    end: int
+    sentence: Span
+    stance: Stance
+
+
+@dataclass(frozen=True)
+class ActorStance:
+    """An actor's aggregated stance in one passage (``passage_index`` set) or the whole article."""
+
+    actor: str
+    actor_type: str
+    stance: Stance
+    mentions: int
+    sentences: int
+    passage_index: int | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class ArticleAnalysis:
+    text: str
+    passages: tuple[Passage, ...]
+    actors: tuple[Actor, ...]
+    mentions: tuple[MentionStance, ...]
+    passage_stances: tuple[ActorStance, ...]
+    article_stances: tuple[ActorStance, ...]
+
+    def stance_of(self, actor: str) -> Stance:
+        """The article-level stance towards ``actor`` (its canonical name)."""
+        for s in self.article_stances:
+            if s.actor == actor:
+                return s.stance
+        raise KeyError(f"no actor {actor!r}; found {[s.actor for s in self.article_stances]}")
+
+    def to_records(self, level: str = "article") -> list[dict[str, Any]]:
+        """Flat rows: one per actor (article), per passage × actor (passage), or per mention."""
+        if level not in LEVELS:
+            raise ValueError(f"unknown level {level!r}; choose one of {LEVELS}")
+        if level == "mention":
+            return [
+                {
+                    "actor": m.actor, "actor_type": m.actor_type, **_stance_fields(m.stance), "mentions": 1,
+                    "passage_index": m.passage_index, "start": m.start, "end": m.end,
+                    "sentence_start": m.sentence[0], "sentence_end": m.sentence[1],
+                }
+                for m in self.mentions
+            ]
+        rows = self.article_stances if level == "article" else self.passage_stances
+        out = []
+        for r in rows:
+            row = {"actor": r.actor, "actor_type": r.actor_type, **_stance_fields(r.stance),
+                   "mentions": r.mentions, "sentences": r.sentences}
+            if level == "passage":
+                row |= {"passage_index": r.passage_index, "start": r.start, "end": r.end}
+            out.append(row)
+        return out
+
+    def to_dataframe(self, level: str = "article"):
+        try:
+            import pandas as pd
+        except ImportError as err:
+            raise ImportError("to_dataframe needs pandas: pip install 'newsstance[eval]'") from err
+        return pd.DataFrame.from_records(self.to_records(level))
+
+
+def _stance_fields(stance: Stance) -> dict[str, Any]:
+    return {"label": stance.label, "score": stance.score, **{f"p_{k}": stance.probs[k] for k in LABELS}}
+
+
+def _mean_stance(stances: Sequence[Stance]) -> Stance:
+    return Stance.from_probs([sum(s.probs[k] for s in stances) / len(stances) for k in LABELS])
+
+
+@dataclass
+class _Parsed:
+    passages: list[Span]
+    sentences: list[list[Span]]  # per passage
+    entities: list[tuple[int, int, str]]
+
+
+def _parse(texts: Sequence[str], nlp: Any, batch_size: int) -> list[_Parsed]:
+    parsed = [_Parsed(split_passages(t), [], []) for t in texts]
+    units = []  # (text index, passage index, start, end)
+    for i, p in enumerate(parsed):
+        p.sentences = [[] for _ in p.passages]
+        for j, span in enumerate(p.passages):
+            units += [(i, j, s, e) for s, e in chunk(texts[i], span, _MAX_SPACY_CHARS)]
+    stream = ((texts[i][s:e], (i, j, s)) for i, j, s, e in units)
+    for doc, (i, j, offset) in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+        for sent in doc.sents:
+            if sent.text.strip():
+                parsed[i].sentences[j].append((offset + sent.start_char, offset + sent.end_char))
+        parsed[i].entities += [(offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents]
+    return parsed
+
+
+def analyze_many(
+    clf: StanceClassifier,
+    texts: Sequence[str],
+    actors: Sequence[str | dict] | None = None,
+    batch_size: int = 32,
+    show_progress_bar: bool = False,
+    entity_types: Sequence[str] = ENTITY_TYPES,
+    nlp: Any = None,
+    coreference: Coreference | None = None,
+) -> list[ArticleAnalysis]:
+    """Analyse articles: every sentence × actor pair of all ``texts`` goes through one
+    ``classify_many`` call. ``actors`` (names or ``{"name", "aliases"}`` dicts) restricts the
+    analysis to those actors in every text; ``None`` finds them with spaCy NER."""
+    if isinstance(texts, str):
+        raise TypeError("analyze_many takes a list of texts; use analyze(text) for one")
+    texts = list(texts)
+    for n, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"text {n} must be a str, got {type(t).__name__}; decode bytes first")
+    if nlp is None:
+        from .nlp import load_pipeline
+
+        nlp = load_pipeline()
+    parsed = _parse(texts, nlp, batch_size=max(1, batch_size))
+
+    drafts: list[list[ActorDraft]] = []
+    for text, p in zip(texts, parsed):
+        wanted = [e for e in p.entities if e[2] in entity_types]
+        if actors is None:
+            found = build_actors(text, wanted, entity_types)
+        else:
+            found = given_actors(actors)
+        cleaned = {clean_span(text, s, e): label for s, e, label in p.entities}
+        find_mentions(text, found, list(cleaned))
+        if coreference is not None:
+            for index, (s, e) in coreference(text, found):
+                found[index].mentions.append(Candidate(s, e, "", False))
+        for actor in found:
+            for m in actor.mentions:
+                if m.label == "" and (m.start, m.end) in cleaned and actor.given_type is None:
+                    actor.labels.setdefault(actor.name, Counter())[cleaned[(m.start, m.end)]] += 1
+        drafts.append(sorted((a for a in found if a.mentions), key=lambda a: a.mentions[0].start))
+
+    # One classification per (article, sentence, actor).
+    keys, items = [], []
+    for i, (text, p) in enumerate(zip(texts, parsed)):
+        starts = [(s, j) for j, sents in enumerate(p.sentences) for s in sents]
+        sentence_starts = [s[0][0] for s in starts]
+        for a, actor in enumerate(drafts[i]):
+            groups: dict[int, list[Span]] = defaultdict(list)
+            for m in actor.mentions:
+                k = bisect.bisect_right(sentence_starts, m.start) - 1
+                if k >= 0 and m.start < starts[k][0][1]:
+                    groups[k].append((m.start, m.end))
+            for k, spans in groups.items():
+                (ss, se), j = starts[k]
+                local = [(s - ss, min(e, se) - ss) for s, e in spans]
+                keys.append((i, a, k, j, tuple(spans)))
+                items.append((text[ss:se], local))
+    stances = clf.classify_many(items, batch_size=batch_size, show_progress_bar=show_progress_bar)
+
+    per_article: list[list[tuple]] = [[] for _ in texts]
+    for key, stance in zip(keys, stances):
+        per_article[key[0]].append((*key[1:], stance))
+    return [_assemble(texts[i], parsed[i], drafts[i], per_article[i]) for i in range(len(texts))]
+
+
+def _assemble(text: str, parsed: _Parsed, drafts: list[ActorDraft], results: list[tuple]) -> ArticleAnalysis:
+    flat = [(s, j) for j, sents in enumerate(parsed.sentences) for s in sents]
+    passages = tuple(
+        Passage(j, s, e, tuple(parsed.sentences[j])) for j, (s, e) in enumerate(parsed.passages)
+    )
+    actors = tuple(Actor(d.name, d.type, tuple((m.start, m.end) for m in d.mentions)) for d in drafts)
+    mentions, by_passage, by_article = [], defaultdict(list), defaultdict(list)
+    for a, k, j, spans, stance in results:
+        actor = actors[a]
+        mentions += [MentionStance(actor.name, actor.type, j, s, e, flat[k][0], stance) for s, e in spans]
+        by_passage[(j, a)].append((len(spans), stance))
+        by_article[a].append((len(spans), stance))
+
+    def summary(a: int, rows: list, passage: Passage | None = None) -> ActorStance:
+        return ActorStance(
+            actors[a].name, actors[a].type, _mean_stance([s for _, s in rows]), sum(n for n, _ in rows), len(rows),
+            passage.index if passage else None, passage.start if passage else None, passage.end if passage else None,
+        )
+
+    passage_stances = tuple(summary(a, rows, passages[j]) for (j, a), rows in sorted(by_passage.items()))
+    article_stances = tuple(summary(a, rows) for a, rows in sorted(by_article.items()))
+    mentions.sort(key=lambda m: (m.start, m.actor))
+    return ArticleAnalysis(text, passages, actors, tuple(mentions), passage_stances, article_stances)

@@ -1,0 +1,106 @@
+"""Actor rules, on hand-made entity lists (no spaCy needed)."""
+
+import pytest
+from newsstance.actors import build_actors, clean_span, find_mentions, fold, given_actors
+from newsstance.passages import chunk, split_passages
+
+
+def _ents(text, *forms_labels):
+    out, pos = [], 0
+    for form, label in forms_labels:
+        start = text.index(form, pos)
+        out.append((start, start + len(form), label))
+        pos = start + len(form)
+    return out
+
+
+def _actors(text, *ents):
+    actors = build_actors(text, _ents(text, *ents))
+    find_mentions(text, actors, [clean_span(text, s, e) for s, e, _ in _ents(text, *ents)])
+    return {a.name: [text[m.start : m.end] for m in a.mentions] for a in actors}, actors
+
+
+def test_full_name_surname_and_possessive_merge():
+    text = "Nicolas Maduro spoke. Maduro's rivals met. Later Maduro left."
+    found, actors = _actors(text, ("Nicolas Maduro", "PERSON"), ("Maduro's", "ORG"), ("Maduro", "PERSON"))
+    assert found == {"Nicolas Maduro": ["Nicolas Maduro", "Maduro", "Maduro"]}
+    assert actors[0].type == "PERSON"
+
+
+def test_titles_are_dropped():
+    text = "President Trump spoke to Admiral Craig Faller. Faller agreed, and Adm. Faller left."
+    found, _ = _actors(text, ("President Trump", "PERSON"), ("Admiral Craig Faller", "PERSON"), ("Faller", "PERSON"))
+    assert found == {"Trump": ["Trump"], "Craig Faller": ["Craig Faller", "Faller", "Faller"]}
+
+
+def test_accents_and_case_fold():
+    text = "Juan Guaidó spoke. Guaido answered. GUAIDO's aides cheered."
+    found, _ = _actors(text, ("Juan Guaidó", "PERSON"), ("Guaido", "PERSON"))
+    assert list(found) == ["Juan Guaidó"]
+    assert found["Juan Guaidó"] == ["Juan Guaidó", "Guaido"]  # search is case-sensitive: GUAIDO is not a form seen
+    assert fold("Guaidó  Márquez") == "guaido marquez"
+
+
+def test_country_aliases_share_one_actor():
+    text = "The US said so. The United States, or America, agreed with the U.S. Senate."
+    found, actors = _actors(text, ("US", "GPE"), ("United States", "GPE"), ("America", "GPE"), ("U.S. Senate", "ORG"))
+    assert found["United States"] == ["US", "United States", "America"]
+    assert found["U.S. Senate"] == ["U.S. Senate"]
+
+
+def test_introduced_alias_joins_its_actor_and_search_respects_longer_entities():
+    text = "A letter went to US Southern Command or SouthCom. Later SouthCom replied; the US agreed."
+    found, _ = _actors(text, ("US Southern Command", "ORG"), ("SouthCom", "ORG"), ("US", "GPE"))
+    assert found["US Southern Command"] == ["US Southern Command", "SouthCom", "SouthCom"]
+    assert found["United States"] == ["US"]  # not the "US" inside "US Southern Command"
+
+
+def test_parenthesised_alias():
+    text = "The Coastal Freight Authority (CFA) warned. CFA officials left."
+    found, _ = _actors(text, ("The Coastal Freight Authority", "ORG"))
+    assert found == {"Coastal Freight Authority": ["Coastal Freight Authority", "CFA", "CFA"]}
+
+
+def test_possessive_noun_phrase_counts_for_the_possessor():
+    text = "Maduro's government fell. Nicolas Maduro fled."
+    found, _ = _actors(text, ("Maduro's government", "ORG"), ("Nicolas Maduro", "PERSON"))
+    assert found == {"Nicolas Maduro": ["Maduro", "Nicolas Maduro"]}
+
+
+def test_given_actors_match_surname_possessive_and_aliases():
+    text = "Benjamin Koellmann spoke. Koellmann's plan, says the KBA, is weak. Koellmannia is a town."
+    actors = given_actors(["Benjamin Koellmann", {"name": "Koellmann Bau AG", "aliases": ["KBA"]}])
+    find_mentions(text, actors)
+    assert [text[m.start : m.end] for m in actors[0].mentions] == ["Benjamin Koellmann", "Koellmann"]
+    assert [text[m.start : m.end] for m in actors[1].mentions] == ["KBA"]
+
+
+@pytest.mark.parametrize("bad", ["Maduro", {"name": "Maduro"}])
+def test_given_actors_must_be_a_list(bad):
+    with pytest.raises(TypeError, match="list of names"):
+        given_actors(bad)
+
+
+def test_given_actor_errors():
+    with pytest.raises(TypeError, match="must be a name or a dict"):
+        given_actors([{"aliases": ["x"]}])
+    with pytest.raises(ValueError, match="empty name"):
+        given_actors([" "])
+
+
+def test_passages_split_on_blank_lines_then_single_newlines():
+    text = "  First para.\nsame para.\n\n \nSecond para.  \n\nThird."
+    spans = split_passages(text)
+    assert [text[s:e] for s, e in spans] == ["First para.\nsame para.", "Second para.", "Third."]
+    single = "One.\nTwo.\n"
+    assert [single[s:e] for s, e in split_passages(single)] == ["One.", "Two."]
+    assert split_passages("No newline at all.") == [(0, 18)]
+    assert split_passages("   \n\n  ") == []
+
+
+def test_chunk_cuts_long_passages_at_spaces():
+    text = "word " * 100
+    pieces = chunk(text, (0, len(text)), 42)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(e - s <= 42 for s, e in pieces)
+    assert all(text[s] == " " for s, _ in pieces[1:])

@@ -1,0 +1,148 @@
+import json
+from pathlib import Path
+
+import newsstance
+import pytest
+from newsstance.training import TrainConfig, train
+from newsstance.training import trainer as trainer_module
+from newsstance.training.base_models import resolve_base_model
+from newsstance.training.data import load_newsmtsc
+from newsstance.training.soup import average_weights, soup
+from safetensors.torch import load_file
+
+NEWSMTSC = Path(__file__).resolve().parents[2] / "shared" / "data" / "newsmtsc"
+
+pytestmark = pytest.mark.skipif(not NEWSMTSC.is_dir(), reason="needs ../shared/data/newsmtsc")
+
+
+@pytest.fixture(scope="module")
+def small_data(tmp_path_factory) -> Path:
+    """The first lines of NewsMTSC's own files (read at test time, never copied into the repo)."""
+    path = tmp_path_factory.mktemp("newsmtsc-small")
+    for name, n in [("train.jsonl", 30), ("dev_rw.jsonl", 8), ("dev_mt.jsonl", 6)]:
+        lines = (NEWSMTSC / name).read_text(encoding="utf-8").splitlines()[:n]
+        (path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _config(tiny_base, **changes) -> TrainConfig:
+    base = TrainConfig(base_model=str(tiny_base), pooling="mean+target", epochs=1, batch_size=8,
+                       eval_batch_size=8, encoding={"max_length": 64})
+    return base.replace(**changes)
+
+
+def test_reader_gives_one_row_per_target_with_all_mentions(small_data):
+    ds = load_newsmtsc(small_data / "train.jsonl")
+    raw = [json.loads(line) for line in (small_data / "train.jsonl").read_text().splitlines()]
+    assert len(ds) == sum(len(r["targets"]) for r in raw)
+    with_further = next(i for i, r in enumerate(ds) if len(r["spans"]) > 1)
+    assert len(ds[with_further]["spans"]) > 1
+    assert set(ds["label"]) <= {0, 1, 2}
+    plain = load_newsmtsc(small_data / "train.jsonl", further_mentions=False)
+    assert all(len(s) == 1 for s in plain["spans"])
+
+
+def test_smoke_training_saves_a_loadable_model(tiny_base, small_data, tmp_path):
+    result = train(_config(tiny_base), small_data, tmp_path / "out", device="cpu", max_steps=2,
+                   report_files=("dev_rw.jsonl",))
+    out = tmp_path / "out"
+    assert result.best_epoch == 1
+    assert {"dev_rw", "dev_mt"} == set(result.dev)
+    names = {p.name for p in out.iterdir()}
+    assert {"config.json", "model.safetensors", "newsstance.json", "README.md", "tokenizer.json"} <= names
+    assert "checkpoint" not in names
+    settings = json.loads((out / "newsstance.json").read_text())
+    assert settings["training"]["pooling"] == "mean+target"
+    assert set(settings["data"]) == {"train.jsonl", "dev_rw.jsonl", "dev_mt.jsonl"}
+    assert "dev_rw" in settings["metrics"]["test"]
+    assert all(v.dtype.itemsize == 2 for v in load_file(out / "model.safetensors").values() if v.is_floating_point())
+    clf = newsstance.load(out, device="cpu")
+    assert clf.classify("the minister said ruiz was wrong", "ruiz").label in newsstance.LABELS
+    assert "F1m" in (out / "README.md").read_text()
+
+
+def test_interrupted_training_resumes_to_the_same_weights(tiny_base, small_data, tmp_path, monkeypatch):
+    config = _config(tiny_base, epochs=2, checkpoint_every=2)
+    train(config, small_data, tmp_path / "straight", device="cpu")
+
+    calls = {"n": 0}
+    real = trainer_module.pad_batch
+
+    def interrupt_after_five(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > 5:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trainer_module, "pad_batch", interrupt_after_five)
+    with pytest.raises(KeyboardInterrupt):
+        train(config, small_data, tmp_path / "resumed", device="cpu")
+    assert (tmp_path / "resumed" / "checkpoint").is_dir()
+    monkeypatch.setattr(trainer_module, "pad_batch", real)
+    train(config, small_data, tmp_path / "resumed", device="cpu")
+
+    a = load_file(tmp_path / "straight" / "model.safetensors")
+    b = load_file(tmp_path / "resumed" / "model.safetensors")
+    assert all((a[k].float() - b[k].float()).abs().max() < 1e-3 for k in a)
+
+    with pytest.raises(ValueError, match="different config"):
+        (tmp_path / "resumed" / "checkpoint").mkdir()
+        trainer_module.torch.save({"config": {}}, tmp_path / "resumed" / "checkpoint" / "trainer_state.pt")
+        train(config, small_data, tmp_path / "resumed", device="cpu")
+
+
+def test_soup_averages_seed_runs(tiny_base, small_data, tmp_path):
+    config = _config(tiny_base, soup_seeds=[1, 2])
+    result = train(config, small_data, tmp_path / "soup", device="cpu", max_steps=2)
+    runs = [tmp_path / "soup" / "runs" / f"seed{s}" for s in (1, 2)]
+    mean = average_weights(runs)
+    got = load_file(tmp_path / "soup" / "model.safetensors")
+    assert all((got[k].float() - mean[k]).abs().max() < 1e-2 for k in mean)
+    metrics = json.loads((tmp_path / "soup" / "newsstance.json").read_text())["metrics"]
+    assert metrics["soup_of_seeds"] == [1, 2]
+    assert set(metrics["seed_runs"]) == {"dev_rw", "dev_mt"}
+    assert "mean ± sd" in (tmp_path / "soup" / "README.md").read_text()
+    assert set(result.dev) == {"dev_rw", "dev_mt"}
+    with pytest.raises(ValueError, match="at least one"):
+        soup([], tmp_path / "x")
+
+
+def test_config_validates_itself(tmp_path):
+    with pytest.raises(ValueError, match="learning_rate"):
+        TrainConfig(learning_rate=5)
+    with pytest.raises(ValueError, match="epochs"):
+        TrainConfig(epochs=0)
+    with pytest.raises(ValueError, match="pooling"):
+        TrainConfig(pooling="max")
+    with pytest.raises(ValueError, match="soup_seeds"):
+        TrainConfig(soup_seeds=[1])
+    with pytest.raises(ValueError, match="unknown training settings \\['lr'\\]"):
+        TrainConfig.from_dict({"lr": 1e-5})
+    with pytest.raises(FileNotFoundError, match="training/configs"):
+        TrainConfig.from_json(tmp_path / "missing.json")
+    config = TrainConfig(soup_seeds=[1, 2])
+    assert TrainConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
+
+
+def test_committed_recipes_parse():
+    for path in (Path(__file__).parents[1] / "training" / "configs").glob("*.json"):
+        data = json.loads(path.read_text())
+        if "variants" in data:
+            base = TrainConfig.from_json(path.parent / data["base"])
+            for overrides in data["variants"].values():
+                base.replace(**overrides)
+        else:
+            TrainConfig.from_json(path)
+
+
+def test_base_model_resolution(tiny_base, tmp_path):
+    assert resolve_base_model(str(tiny_base)) == tiny_base
+    with pytest.raises(FileNotFoundError, match="no config.json"):
+        resolve_base_model(str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="neither a local folder"):
+        resolve_base_model("someone/unknown-model")
+
+
+def test_missing_data_names_the_flag(tmp_path):
+    with pytest.raises(FileNotFoundError, match="--data"):
+        load_newsmtsc(tmp_path / "train.jsonl")
