@@ -33,11 +33,56 @@ from .encoding import Span
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 
 TITLES = {
-    "president", "vice", "prime", "minister", "admiral", "adm", "general", "gen", "senator", "sen",
-    "representative", "rep", "governor", "gov", "mayor", "secretary", "chancellor", "king", "queen",
-    "prince", "princess", "pope", "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "judge", "justice",
-    "chairman", "chairwoman", "speaker", "leader", "colonel", "col", "lt", "captain", "capt", "commander",
-    "ambassador", "attorney", "former", "the", "sheikh", "rev", "reverend", "premier", "deputy",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "admiral",
+    "adm",
+    "general",
+    "gen",
+    "senator",
+    "sen",
+    "representative",
+    "rep",
+    "governor",
+    "gov",
+    "mayor",
+    "secretary",
+    "chancellor",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "sir",
+    "dame",
+    "judge",
+    "justice",
+    "chairman",
+    "chairwoman",
+    "speaker",
+    "leader",
+    "colonel",
+    "col",
+    "lt",
+    "captain",
+    "capt",
+    "commander",
+    "ambassador",
+    "attorney",
+    "former",
+    "the",
+    "sheikh",
+    "rev",
+    "reverend",
+    "premier",
+    "deputy",
 }
 
 COUNTRY_ALIASES = {
@@ -140,7 +185,9 @@ def key_of(form: str) -> str:
     return fold(_ALIAS_TO_COUNTRY.get(key, key))
 
 
-def build_actors(text: str, entities: Iterable[tuple[int, int, str]], types: Sequence[str] = ENTITY_TYPES) -> list[ActorDraft]:
+def build_actors(
+    text: str, entities: Iterable[tuple[int, int, str]], types: Sequence[str] = ENTITY_TYPES
+) -> list[ActorDraft]:
     """Actors from NER entities ``(start, end, label)`` of ``text`` (rules in the module docstring)."""
     candidates = []
     for start, end, label in entities:

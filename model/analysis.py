@@ -101,17 +101,28 @@ class ArticleAnalysis:
         if level == "mention":
             return [
                 {
-                    "actor": m.actor, "actor_type": m.actor_type, **_stance_fields(m.stance), "mentions": 1,
-                    "passage_index": m.passage_index, "start": m.start, "end": m.end,
-                    "sentence_start": m.sentence[0], "sentence_end": m.sentence[1],
+                    "actor": m.actor,
+                    "actor_type": m.actor_type,
+                    **_stance_fields(m.stance),
+                    "mentions": 1,
+                    "passage_index": m.passage_index,
+                    "start": m.start,
+                    "end": m.end,
+                    "sentence_start": m.sentence[0],
+                    "sentence_end": m.sentence[1],
                 }
                 for m in self.mentions
             ]
         rows = self.article_stances if level == "article" else self.passage_stances
         out = []
         for r in rows:
-            row = {"actor": r.actor, "actor_type": r.actor_type, **_stance_fields(r.stance),
-                   "mentions": r.mentions, "sentences": r.sentences}
+            row = {
+                "actor": r.actor,
+                "actor_type": r.actor_type,
+                **_stance_fields(r.stance),
+                "mentions": r.mentions,
+                "sentences": r.sentences,
+            }
             if level == "passage":
                 row |= {"passage_index": r.passage_index, "start": r.start, "end": r.end}
             out.append(row)
@@ -184,10 +195,7 @@ def analyze_many(
     drafts: list[list[ActorDraft]] = []
     for text, p in zip(texts, parsed):
         wanted = [e for e in p.entities if e[2] in entity_types]
-        if actors is None:
-            found = build_actors(text, wanted, entity_types)
-        else:
-            found = given_actors(actors)
+        found = build_actors(text, wanted, entity_types) if actors is None else given_actors(actors)
         cleaned = {clean_span(text, s, e): label for s, e, label in p.entities}
         find_mentions(text, found, list(cleaned))
         if coreference is not None:
@@ -225,9 +233,7 @@ def analyze_many(
 
 def _assemble(text: str, parsed: _Parsed, drafts: list[ActorDraft], results: list[tuple]) -> ArticleAnalysis:
     flat = [(s, j) for j, sents in enumerate(parsed.sentences) for s in sents]
-    passages = tuple(
-        Passage(j, s, e, tuple(parsed.sentences[j])) for j, (s, e) in enumerate(parsed.passages)
-    )
+    passages = tuple(Passage(j, s, e, tuple(parsed.sentences[j])) for j, (s, e) in enumerate(parsed.passages))
     actors = tuple(Actor(d.name, d.type, tuple((m.start, m.end) for m in d.mentions)) for d in drafts)
     mentions, by_passage, by_article = [], defaultdict(list), defaultdict(list)
     for a, k, j, spans, stance in results:
@@ -238,8 +244,14 @@ def _assemble(text: str, parsed: _Parsed, drafts: list[ActorDraft], results: lis
 
     def summary(a: int, rows: list, passage: Passage | None = None) -> ActorStance:
         return ActorStance(
-            actors[a].name, actors[a].type, _mean_stance([s for _, s in rows]), sum(n for n, _ in rows), len(rows),
-            passage.index if passage else None, passage.start if passage else None, passage.end if passage else None,
+            actors[a].name,
+            actors[a].type,
+            _mean_stance([s for _, s in rows]),
+            sum(n for n, _ in rows),
+            len(rows),
+            passage.index if passage else None,
+            passage.start if passage else None,
+            passage.end if passage else None,
         )
 
     passage_stances = tuple(summary(a, rows, passages[j]) for (j, a), rows in sorted(by_passage.items()))

@@ -61,13 +61,13 @@ class StanceClassifier:
     # -- persistence -------------------------------------------------------------------------
 
     @classmethod
-    def from_pretrained(
-        cls, path: str | Path, device: str | torch.device | None = None
-    ) -> StanceClassifier:
+    def from_pretrained(cls, path: str | Path, device: str | torch.device | None = None) -> StanceClassifier:
         """Load a model directory written by :meth:`save_pretrained` (offline, no download)."""
         path = Path(path)
         if not path.is_dir():
-            raise FileNotFoundError(f"model directory {path} does not exist; pass a directory made by `newsstance train`")
+            raise FileNotFoundError(
+                f"model directory {path} does not exist; pass a directory made by `newsstance train`"
+            )
         settings = ModelSettings.load(path)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         model = StanceModel.from_pretrained(path, pooling=settings.pooling)
@@ -113,7 +113,9 @@ class StanceClassifier:
         probs = self._predict(encoded, batch_size, show_progress_bar)
         return [Stance.from_probs(p) for p in probs]
 
-    def _predict(self, encoded: list[dict[str, list[int]]], batch_size: int, show_progress_bar: bool) -> list[list[float]]:
+    def _predict(
+        self, encoded: list[dict[str, list[int]]], batch_size: int, show_progress_bar: bool
+    ) -> list[list[float]]:
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]["input_ids"]))
         out: list[list[float]] = [[]] * len(encoded)
         self.model.eval()
@@ -149,7 +151,9 @@ class StanceClassifier:
         """:meth:`analyze` for many articles at once; all their sentences share the batches."""
         from .analysis import analyze_many
 
-        return analyze_many(self, texts, actors=actors, batch_size=batch_size, show_progress_bar=show_progress_bar, **kwargs)
+        return analyze_many(
+            self, texts, actors=actors, batch_size=batch_size, show_progress_bar=show_progress_bar, **kwargs
+        )
 
     def __repr__(self) -> str:
         return (

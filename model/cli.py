@@ -18,10 +18,19 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--output", required=True, help="model directory to write (resumes if it holds a checkpoint)")
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:N (default: cuda if present)")
     p.add_argument("--seed", type=int, default=None, help="override the recipe's seed")
-    p.add_argument("--report", nargs="*", default=["test_rw.jsonl", "test_mt.jsonl"],
-                   help="files scored once on the final model for its card (never used for selection)")
-    p.add_argument("--set", nargs="*", default=[], metavar="KEY=JSON",
-                   help="override recipe settings, e.g. --set learning_rate=3e-5 epochs=4")
+    p.add_argument(
+        "--report",
+        nargs="*",
+        default=["test_rw.jsonl", "test_mt.jsonl"],
+        help="files scored once on the final model for its card (never used for selection)",
+    )
+    p.add_argument(
+        "--set",
+        nargs="*",
+        default=[],
+        metavar="KEY=JSON",
+        help="override recipe settings, e.g. --set learning_rate=3e-5 epochs=4",
+    )
 
 
 def _run_train(args: argparse.Namespace) -> int:
@@ -51,7 +60,9 @@ COMMANDS = {"train": (_add_train, _run_train)}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsstance", description="Stance of political news towards the actors it names.")
+    parser = argparse.ArgumentParser(
+        prog="newsstance", description="Stance of political news towards the actors it names."
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     sub = parser.add_subparsers(dest="command", required=True)
     for add, _ in COMMANDS.values():

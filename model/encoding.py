@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Union
+from typing import Any
 
 Span = tuple[int, int]
-Target = Union[str, Span, Sequence[Span]]
+Target = str | Span | Sequence[Span]
 
 SCHEMES = ("markers", "pair", "markers+pair")
 
@@ -62,7 +62,9 @@ class EncodingConfig:
 def check_text(text: object) -> str:
     """Return ``text`` if it is a non-empty string, else raise an error that names the fix."""
     if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}; decode bytes first (e.g. data.decode('utf-8'))")
+        raise TypeError(
+            f"text must be a str, got {type(text).__name__}; decode bytes first (e.g. data.decode('utf-8'))"
+        )
     if not text.strip():
         raise ValueError("text is empty or only whitespace; pass the passage that mentions the target")
     return text
@@ -83,9 +85,7 @@ def resolve_target(text: str, target: Target) -> tuple[Span, ...]:
     elif isinstance(target, Sequence) and target and all(_is_span(s) for s in target):
         spans = list(target)
     else:
-        raise TypeError(
-            f"target must be a name (str), a (start, end) span or a list of spans, got {target!r}"
-        )
+        raise TypeError(f"target must be a name (str), a (start, end) span or a list of spans, got {target!r}")
     return merge_spans([_check_span(text, (s, e)) for s, e in spans])
 
 
@@ -131,8 +131,7 @@ def _find_name(text: str, name: str) -> tuple[Span, ...]:
         if spans:
             return spans
     raise ValueError(
-        f"target {name!r} does not occur in the text; pass a name that appears in it "
-        "or the mention's (start, end) span"
+        f"target {name!r} does not occur in the text; pass a name that appears in it or the mention's (start, end) span"
     )
 
 
@@ -159,9 +158,7 @@ def mark(text: str, spans: Sequence[Span], config: EncodingConfig) -> tuple[str,
     return "".join(pieces), tuple(marked)
 
 
-def segments(
-    text: str, spans: Sequence[Span], config: EncodingConfig
-) -> tuple[str, str | None, tuple[Span, ...]]:
+def segments(text: str, spans: Sequence[Span], config: EncodingConfig) -> tuple[str, str | None, tuple[Span, ...]]:
     """The model's text segments for one target, before tokenisation, and the target's
     spans in the first segment."""
     first, first_spans = mark(text, spans, config) if config.uses_markers else (text, tuple(spans))
@@ -169,9 +166,7 @@ def segments(
     return first, second, first_spans
 
 
-def window(
-    tokenizer: Any, text: str, spans: Sequence[Span], config: EncodingConfig
-) -> tuple[str, tuple[Span, ...]]:
+def window(tokenizer: Any, text: str, spans: Sequence[Span], config: EncodingConfig) -> tuple[str, tuple[Span, ...]]:
     """Cut ``text`` to a window around the mentions when it is longer than the model takes.
 
     Returns the (possibly shortened) text and the spans shifted into it. The window holds the
@@ -214,9 +209,7 @@ def window(
     lo = max(0, min(lo_tok - slack // 2, len(offsets) - budget))
     hi = min(len(offsets), lo + budget)
     char_lo, char_hi = offsets[lo][0], offsets[hi - 1][1]
-    kept = tuple(
-        (s - char_lo, e - char_lo) for s, e in spans[i : j + 1] if char_lo <= s and e <= char_hi
-    )
+    kept = tuple((s - char_lo, e - char_lo) for s, e in spans[i : j + 1] if char_lo <= s and e <= char_hi)
     return text[char_lo:char_hi], kept
 
 

@@ -46,10 +46,7 @@ class StanceModel(nn.Module):
     ) -> torch.Tensor:
         extra = {} if token_type_ids is None else {"token_type_ids": token_type_ids}
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **extra).last_hidden_state
-        if self.pooling.startswith("cls"):
-            pooled = hidden[:, 0]
-        else:
-            pooled = _masked_mean(hidden, attention_mask)
+        pooled = hidden[:, 0] if self.pooling.startswith("cls") else _masked_mean(hidden, attention_mask)
         if "+target" in self.pooling:
             if target_mask is None:
                 raise ValueError(f"pooling {self.pooling!r} needs the encoding's target_mask")

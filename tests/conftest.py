@@ -33,8 +33,13 @@ def _tokenizer() -> PreTrainedTokenizerFast:
         special_tokens=[("[CLS]", vocab["[CLS]"]), ("[SEP]", vocab["[SEP]"])],
     )
     return PreTrainedTokenizerFast(
-        tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
-        sep_token="[SEP]", mask_token="[MASK]", model_max_length=512,
+        tokenizer_object=tok,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+        model_max_length=512,
     )
 
 
@@ -43,8 +48,12 @@ def tiny_base(tmp_path_factory) -> Path:
     """A tiny BERT encoder saved as a base-model folder (config, weights, tokenizer)."""
     path = tmp_path_factory.mktemp("tiny-bert")
     config = BertConfig(
-        vocab_size=len(_vocab()), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-        intermediate_size=37, max_position_embeddings=512,
+        vocab_size=len(_vocab()),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=37,
+        max_position_embeddings=512,
     )
     torch.manual_seed(0)
     BertModel(config).save_pretrained(path)
@@ -56,9 +65,7 @@ def tiny_base(tmp_path_factory) -> Path:
 def _tiny_classifier(tiny_base) -> StanceClassifier:
     torch.manual_seed(0)
     model = StanceModel.from_base(tiny_base, pooling="mean+target")
-    settings = ModelSettings(
-        encoding=EncodingConfig(max_length=64), pooling="mean+target", base_model=str(tiny_base)
-    )
+    settings = ModelSettings(encoding=EncodingConfig(max_length=64), pooling="mean+target", base_model=str(tiny_base))
     return StanceClassifier(model, _tokenizer(), settings, device="cpu")
 
 

@@ -30,7 +30,10 @@ def test_analyze_finds_actors_and_scores_every_level(tiny_classifier):
     article = next(s for s in a.article_stances if s.actor == "Sarah Mitchell")
     assert article.mentions == 3 and article.sentences == 3
     assert article.stance.label in LABELS
-    mean = {k: sum(p.stance.probs[k] * p.sentences for p in a.passage_stances if p.actor == "Sarah Mitchell") / 3 for k in LABELS}
+    mean = {
+        k: sum(p.stance.probs[k] * p.sentences for p in a.passage_stances if p.actor == "Sarah Mitchell") / 3
+        for k in LABELS
+    }
     assert article.stance.probs == pytest.approx(mean)
     assert a.stance_of("Sarah Mitchell") == article.stance
     with pytest.raises(KeyError, match="no actor"):

@@ -26,8 +26,14 @@ def small_data(tmp_path_factory) -> Path:
 
 
 def _config(tiny_base, **changes) -> TrainConfig:
-    base = TrainConfig(base_model=str(tiny_base), pooling="mean+target", epochs=1, batch_size=8,
-                       eval_batch_size=8, encoding={"max_length": 64})
+    base = TrainConfig(
+        base_model=str(tiny_base),
+        pooling="mean+target",
+        epochs=1,
+        batch_size=8,
+        eval_batch_size=8,
+        encoding={"max_length": 64},
+    )
     return base.replace(**changes)
 
 
@@ -43,8 +49,9 @@ def test_reader_gives_one_row_per_target_with_all_mentions(small_data):
 
 
 def test_smoke_training_saves_a_loadable_model(tiny_base, small_data, tmp_path):
-    result = train(_config(tiny_base), small_data, tmp_path / "out", device="cpu", max_steps=2,
-                   report_files=("dev_rw.jsonl",))
+    result = train(
+        _config(tiny_base), small_data, tmp_path / "out", device="cpu", max_steps=2, report_files=("dev_rw.jsonl",)
+    )
     out = tmp_path / "out"
     assert result.best_epoch == 1
     assert {"dev_rw", "dev_mt"} == set(result.dev)

@@ -14,7 +14,7 @@ def _row(name: str, m: dict[str, Any]) -> str:
 
 def write_model_card(directory: str | Path, settings: ModelSettings, extra: str = "") -> Path:
     """Write ``README.md``: what the model is, how it was trained, and its measured figures."""
-    metrics, cfg = settings.metrics, settings.training
+    metrics, cfg, enc = settings.metrics, settings.training, settings.encoding
     lines = [
         "# newsstance stance model",
         "",
@@ -24,16 +24,18 @@ def write_model_card(directory: str | Path, settings: ModelSettings, extra: str 
         "## Model",
         "",
         f"- Base model: `{settings.base_model}`, fine-tuned for 3-way sequence classification.",
-        f"- Input encoding: scheme `{settings.encoding.scheme}`, markers "
-        f"`{settings.encoding.marker_start}` … `{settings.encoding.marker_end}`, max length {settings.encoding.max_length} tokens.",
+        f"- Input encoding: scheme `{enc.scheme}`, markers `{enc.marker_start}` … `{enc.marker_end}`, "
+        f"max length {enc.max_length} tokens.",
         f"- Training: {cfg.get('epochs')} epochs max, lr {cfg.get('learning_rate')}, batch {cfg.get('batch_size')}, "
         f"warm-up {cfg.get('warmup_ratio')}, label smoothing {cfg.get('label_smoothing')}, seed {cfg.get('seed')}, "
         f"further mentions {'marked' if cfg.get('further_mentions') else 'ignored'}.",
         f"- Pooling: `{settings.pooling}`.",
         f"- Selected epoch (best mean F1m over the dev sets): {metrics.get('best_epoch')}.",
         *(
-            [f"- Weights: the average of {len(metrics['soup_of_seeds'])} runs of this recipe "
-             f"(seeds {metrics['soup_of_seeds']}), each at its own best dev epoch."]
+            [
+                f"- Weights: the average of {len(metrics['soup_of_seeds'])} runs of this recipe "
+                f"(seeds {metrics['soup_of_seeds']}), each at its own best dev epoch."
+            ]
             if metrics.get("soup_of_seeds")
             else []
         ),

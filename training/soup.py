@@ -37,7 +37,13 @@ def soup(model_dirs: Sequence[str | Path], output: str | Path, dtype: torch.dtyp
     output, first = Path(output), Path(model_dirs[0])
     output.mkdir(parents=True, exist_ok=True)
     for item in first.iterdir():
-        if item.is_file() and item.name not in (WEIGHTS_FILE, SETTINGS_FILE, "README.md", "train_log.jsonl", "train.log"):
+        if item.is_file() and item.name not in (
+            WEIGHTS_FILE,
+            SETTINGS_FILE,
+            "README.md",
+            "train_log.jsonl",
+            "train.log",
+        ):
             shutil.copy(item, output / item.name)
     state = {k: v.to(dtype).contiguous() for k, v in average_weights(model_dirs).items()}
     save_file(state, output / WEIGHTS_FILE, metadata={"format": "pt"})

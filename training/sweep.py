@@ -47,7 +47,12 @@ def _soups(out: Path, variants: dict, args: argparse.Namespace) -> None:
         settings = ModelSettings.load(target)
         dev_files = settings.training["dev_files"]
         clf = StanceClassifier.from_pretrained(target, device=args.device)
-        dev = {Path(f).stem: evaluate_split(clf, load_newsmtsc(Path(args.data) / f, settings.training["further_mentions"]), 64) for f in dev_files}
+        dev = {
+            Path(f).stem: evaluate_split(
+                clf, load_newsmtsc(Path(args.data) / f, settings.training["further_mentions"]), 64
+            )
+            for f in dev_files
+        }
         replaced = ModelSettings(**{**settings.__dict__, "metrics": {"dev": _summary(dev)}})
         replaced.save(target)
 
@@ -82,8 +87,20 @@ def main(argv: list[str] | None = None) -> int:
             if args.base_model:
                 overrides = {**overrides, "base_model": args.base_model}
             sets = [f"{k}={json.dumps(v)}" for k, v in overrides.items()]
-            cmd = [sys.executable, "-m", "newsstance.training", "--config", str(base), "--data", args.data,
-                   "--output", str(output), "--seed", str(seed), "--report"]
+            cmd = [
+                sys.executable,
+                "-m",
+                "newsstance.training",
+                "--config",
+                str(base),
+                "--data",
+                args.data,
+                "--output",
+                str(output),
+                "--seed",
+                str(seed),
+                "--report",
+            ]
             if args.device:
                 cmd += ["--device", args.device]
             if sets:
@@ -110,7 +127,11 @@ def main(argv: list[str] | None = None) -> int:
             "sd": statistics.stdev(means) if len(means) > 1 else 0.0,
         }
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    lines = ["| variant | overrides | mean dev F1m (mean ± sd over seeds) | dev_rw | dev_mt | best epochs | soup: mean dev F1m (rw / mt) |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| variant | overrides | mean dev F1m (mean ± sd over seeds) | dev_rw | dev_mt | best epochs "
+        "| soup: mean dev F1m (per dev set) |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, s in sorted(summary.items(), key=lambda kv: -(kv[1]["mean_dev_f1m"] or 0)):
         runs = s["runs"].values()
         rw = statistics.mean(r.get("dev_rw", 0) for r in runs) if runs else 0
@@ -119,8 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         soup_cell = "–"
         if s["soup"]:
             f1 = [m["f1m"] for m in s["soup"].values()]
-            soup_cell = f"{statistics.mean(f1):.4f} ({' / '.join(f'{v:.4f}' for v in f1)})"
-        lines.append(f"| {name} | `{json.dumps(s['overrides'])}` | {s['mean_dev_f1m'] or 0:.4f} ± {s['sd']:.4f} | {rw:.4f} | {mt:.4f} | {epochs} | {soup_cell} |")
+            soup_cell = f"{statistics.mean(f1):.4f} ({', '.join(f'{k} {v:.4f}' for k, v in zip(s['soup'], f1))})"
+        lines.append(
+            f"| {name} | `{json.dumps(s['overrides'])}` | {s['mean_dev_f1m'] or 0:.4f} ± {s['sd']:.4f} "
+            f"| {rw:.4f} | {mt:.4f} | {epochs} | {soup_cell} |"
+        )
     (out / "summary.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     if failed:

@@ -145,7 +145,15 @@ def train_one(
     loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=config.label_smoothing)
 
     # -- resume ----------------------------------------------------------------------------
-    state = {"epoch": 0, "step_in_epoch": 0, "global_step": 0, "best": -1.0, "best_epoch": -1, "history": [], "seconds": 0.0}
+    state = {
+        "epoch": 0,
+        "step_in_epoch": 0,
+        "global_step": 0,
+        "best": -1.0,
+        "best_epoch": -1,
+        "history": [],
+        "seconds": 0.0,
+    }
     ckpt = output_dir / CHECKPOINT_DIR
     if (ckpt / "trainer_state.pt").is_file():
         saved = torch.load(ckpt / "trainer_state.pt", map_location="cpu", weights_only=False)
@@ -179,7 +187,11 @@ def train_one(
         tmp.rename(ckpt)
 
     # -- loop ------------------------------------------------------------------------------
-    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if dev_device.type == "cuda" else torch.autocast("cpu", enabled=False)
+    autocast = (
+        torch.autocast("cuda", dtype=torch.bfloat16)
+        if dev_device.type == "cuda"
+        else torch.autocast("cpu", enabled=False)
+    )
     started = time.perf_counter() - state["seconds"]
     while state["epoch"] < config.epochs:
         epoch = state["epoch"]
@@ -202,7 +214,9 @@ def train_one(
             seen += len(idx)
             if state["global_step"] % log_every == 0:
                 rate = seen / (time.perf_counter() - tick)
-                logger.info("epoch %d step %d/%d loss %.4f %.1f examples/s", epoch + 1, b + 1, len(batches), loss.item(), rate)
+                logger.info(
+                    "epoch %d step %d/%d loss %.4f %.1f examples/s", epoch + 1, b + 1, len(batches), loss.item(), rate
+                )
             if max_steps is not None and state["global_step"] >= max_steps:
                 break
             if state["global_step"] % config.checkpoint_every == 0:
@@ -211,9 +225,16 @@ def train_one(
 
         dev = {name: evaluate_split(clf, ds, config.eval_batch_size) for name, ds in dev_sets.items()}
         mean_f1m = float(np.mean([m["f1m"] for m in dev.values()]))
-        record = {"epoch": epoch + 1, "mean_dev_f1m": mean_f1m, "dev": _summary(dev), "examples_per_s": seen / max(time.perf_counter() - tick, 1e-9)}
+        record = {
+            "epoch": epoch + 1,
+            "mean_dev_f1m": mean_f1m,
+            "dev": _summary(dev),
+            "examples_per_s": seen / max(time.perf_counter() - tick, 1e-9),
+        }
         state["history"].append(record)
-        logger.info("epoch %d: mean dev F1m %.4f %s", epoch + 1, mean_f1m, {k: round(v["f1m"], 4) for k, v in dev.items()})
+        logger.info(
+            "epoch %d: mean dev F1m %.4f %s", epoch + 1, mean_f1m, {k: round(v["f1m"], 4) for k, v in dev.items()}
+        )
         if mean_f1m > state["best"]:
             state["best"], state["best_epoch"] = mean_f1m, epoch + 1
             clf.save_pretrained(output_dir, dtype=torch.float16)
@@ -228,12 +249,20 @@ def train_one(
     with open(output_dir / LOG_FILE, "w", encoding="utf-8") as f:
         for record in state["history"]:
             f.write(json.dumps(record) + "\n")
-    dev = _finish(config, output_dir, data_dir, dev_device, report_files, data_hashes, {
-        "best_epoch": state["best_epoch"],
-        "history": state["history"],
-        "train_seconds": round(seconds, 1),
-        "train_device": str(dev_device),
-    })
+    dev = _finish(
+        config,
+        output_dir,
+        data_dir,
+        dev_device,
+        report_files,
+        data_hashes,
+        {
+            "best_epoch": state["best_epoch"],
+            "history": state["history"],
+            "train_seconds": round(seconds, 1),
+            "train_device": str(dev_device),
+        },
+    )
     if ckpt.exists():
         shutil.rmtree(ckpt)
     return TrainResult(output_dir, state["best_epoch"], dev, seconds)
@@ -297,25 +326,43 @@ def train(
         run_dir = output_dir / "runs" / f"seed{seed}"
         if not (run_dir / SETTINGS_FILE).is_file() or (run_dir / CHECKPOINT_DIR).exists():
             logger.info("soup: training seed %d into %s", seed, run_dir)
-            train_one(config.replace(seed=seed, soup_seeds=[]), data_dir, run_dir, device, report_files, log_every, max_steps)
+            train_one(
+                config.replace(seed=seed, soup_seeds=[]), data_dir, run_dir, device, report_files, log_every, max_steps
+            )
         runs.append(run_dir)
     soup(runs, output_dir)
     seeds = [ModelSettings.load(r).metrics for r in runs]
     splits = [*seeds[0]["dev"], *seeds[0]["test"]]
-    rows = ["| split | " + " | ".join(f"seed {s}" for s in config.soup_seeds) + " | mean ± sd |", "|---" * (len(runs) + 2) + "|"]
+    rows = [
+        "| split | " + " | ".join(f"seed {s}" for s in config.soup_seeds) + " | mean ± sd |",
+        "|---" * (len(runs) + 2) + "|",
+    ]
     spread = {}
     for split in splits:
         values = [m["dev"].get(split, m["test"].get(split, {})).get("f1m") for m in seeds]
         spread[split] = {"f1m": values, "mean": float(np.mean(values)), "sd": float(np.std(values, ddof=1))}
-        rows.append(f"| {split} | " + " | ".join(f"{v:.4f}" for v in values) + f" | {np.mean(values):.4f} ± {np.std(values, ddof=1):.4f} |")
+        rows.append(
+            f"| {split} | "
+            + " | ".join(f"{v:.4f}" for v in values)
+            + f" | {np.mean(values):.4f} ± {np.std(values, ddof=1):.4f} |"
+        )
     card = "## The seeds behind the average (F1m of each seed's own model)\n\n" + "\n".join(rows)
     seconds = sum(m["train_seconds"] for m in seeds)
     data_hashes = ModelSettings.load(runs[0]).data
-    dev = _finish(config, output_dir, data_dir, resolve_device(device), report_files, data_hashes, {
-        "soup_of_seeds": list(config.soup_seeds),
-        "seed_runs": spread,
-        "best_epoch": [m["best_epoch"] for m in seeds],
-        "train_seconds": round(seconds, 1),
-        "train_device": seeds[0]["train_device"],
-    }, card_extra=card)
+    dev = _finish(
+        config,
+        output_dir,
+        data_dir,
+        resolve_device(device),
+        report_files,
+        data_hashes,
+        {
+            "soup_of_seeds": list(config.soup_seeds),
+            "seed_runs": spread,
+            "best_epoch": [m["best_epoch"] for m in seeds],
+            "train_seconds": round(seconds, 1),
+            "train_device": seeds[0]["train_device"],
+        },
+        card_extra=card,
+    )
     return TrainResult(output_dir, -1, dev, seconds)
