@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -56,7 +57,70 @@ def _run_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"train": (_add_train, _run_train)}
+def _add_score(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "score",
+        help="score files of articles: actors and their stance per article, passage or mention",
+        description="Exit status: 0 every record scored; 1 some records failed (see OUTPUT.errors.jsonl), "
+        "the rest were scored; 2 usage error (no input, unknown extension, output exists without "
+        "--resume or --overwrite).",
+    )
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.jsonl/.csv files, directories, globs, or -")
+    p.add_argument("-o", "--output", required=True, help="output file: .jsonl (streamed), .csv or .parquet")
+    p.add_argument("--level", default="article", choices=["article", "passage", "mention"])
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--actors", help="comma-separated actor names to score (default: found automatically)")
+    group.add_argument("--actors-file", help="file with one actor name per line, or a JSON list")
+    p.add_argument("--keep-fields", default="", help="comma-separated input fields copied to every output row")
+    p.add_argument("--batch-size", type=int, default=32, help="sentence × actor pairs per model batch")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--resume", action="store_true", help="finish an interrupted run, skipping done articles")
+    mode.add_argument("--overwrite", action="store_true", help="replace an existing output")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--device", default=None, help="cpu, cuda, cuda:N (default: cuda if present)")
+    p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
+
+
+def _actor_list(args: argparse.Namespace) -> list | None:
+    if args.actors:
+        return [a.strip() for a in args.actors.split(",") if a.strip()]
+    if args.actors_file:
+        text = Path(args.actors_file).read_text(encoding="utf-8")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            return [line.strip() for line in text.splitlines() if line.strip()]
+        if not isinstance(data, list):
+            raise ValueError(f"{args.actors_file} must hold a JSON list or one name per line")
+        return data
+    return None
+
+
+def _run_score(args: argparse.Namespace) -> int:
+    import newsstance
+    from newsstance.scoring import score_files
+
+    if args.batch_size < 1:
+        raise ValueError(f"--batch-size must be at least 1, got {args.batch_size}")
+    actors = _actor_list(args)
+    clf = newsstance.load(args.model, device=args.device)
+    summary = score_files(
+        clf,
+        args.inputs,
+        args.output,
+        level=args.level,
+        actors=actors,
+        keep_fields=[f.strip() for f in args.keep_fields.split(",") if f.strip()],
+        batch_size=args.batch_size,
+        resume=args.resume,
+        overwrite=args.overwrite,
+        show_progress_bar=not args.quiet,
+    )
+    print(summary.line(), file=sys.stderr)
+    return EXIT_FAILED if summary.records_failed else EXIT_OK
+
+
+COMMANDS = {"train": (_add_train, _run_train), "score": (_add_score, _run_score)}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,11 +143,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return COMMANDS[args.command][1](args)
-    except (ValueError, TypeError, FileNotFoundError) as err:
+    except (ValueError, TypeError, FileNotFoundError, ImportError) as err:
         print(f"newsstance {args.command}: error: {err}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print(f"newsstance {args.command}: interrupted", file=sys.stderr)
+        hint = "; run again with --resume to finish" if args.command in ("score", "train") else ""
+        print(f"newsstance {args.command}: interrupted{hint}", file=sys.stderr)
         return 130
 
 

@@ -77,3 +77,11 @@ def tiny_classifier(_tiny_classifier) -> StanceClassifier:
 @pytest.fixture(scope="session")
 def tokenizer() -> PreTrainedTokenizerFast:
     return _tokenizer()
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(_tiny_classifier, tmp_path_factory) -> Path:
+    """The tiny classifier saved as a model directory, for the command line."""
+    path = tmp_path_factory.mktemp("tiny-model")
+    _tiny_classifier.save_pretrained(path)
+    return path
