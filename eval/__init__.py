@@ -1,5 +1,7 @@
-"""Evaluation of newsstance models: metrics, benchmarks and reports."""
+"""Evaluation of newsstance models: benchmarks, baselines, probes, calibration and reports."""
 
-from .metrics import classification_metrics
+from .benchmarks import BENCHMARKS, load_benchmark
+from .harness import evaluate
+from .metrics import bootstrap_ci, calibration, classification_metrics
 
-__all__ = ["classification_metrics"]
+__all__ = ["BENCHMARKS", "bootstrap_ci", "calibration", "classification_metrics", "evaluate", "load_benchmark"]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from newsstance.stance import LABELS
 from sklearn.metrics import (
     accuracy_score,
     confusion_matrix,
     f1_score,
     precision_recall_fscore_support,
 )
+
+from newsstance.stance import LABELS
 
 
 def classification_metrics(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
@@ -35,3 +36,50 @@ def classification_metrics(gold: Sequence[str], pred: Sequence[str]) -> dict[str
         },
         "confusion": confusion_matrix(gold, pred, labels=labels).tolist(),
     }
+
+
+def bootstrap_ci(
+    gold: Sequence[str], pred: Sequence[str], n_resamples: int = 1000, seed: int = 0, level: float = 0.95
+) -> dict[str, tuple[float, float]]:
+    """Percentile bootstrap confidence intervals for F1m and accuracy (resampling examples)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    gold_a, pred_a = np.asarray(gold), np.asarray(pred)
+    f1s, accs = [], []
+    for _ in range(n_resamples):
+        idx = rng.integers(0, len(gold_a), len(gold_a))
+        g, p = gold_a[idx], pred_a[idx]
+        f1s.append(f1_score(g, p, labels=list(LABELS), average="macro", zero_division=0))
+        accs.append(accuracy_score(g, p))
+    lo, hi = (1 - level) / 2 * 100, (1 + level) / 2 * 100
+    return {
+        "f1m": (float(np.percentile(f1s, lo)), float(np.percentile(f1s, hi))),
+        "accuracy": (float(np.percentile(accs, lo)), float(np.percentile(accs, hi))),
+    }
+
+
+def calibration(gold: Sequence[str], probs: Sequence[dict[str, float]], n_bins: int = 15) -> dict[str, Any]:
+    """Expected calibration error of the top-class confidence (equal-width bins) and the
+    per-bin data of a reliability diagram."""
+    import numpy as np
+
+    conf = np.array([max(p.values()) for p in probs])
+    correct = np.array([max(p, key=p.get) == g for g, p in zip(gold, probs)], dtype=float)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    bins, ece = [], 0.0
+    for b in range(n_bins):
+        mask = (conf > edges[b]) & (conf <= edges[b + 1]) if b else (conf >= 0) & (conf <= edges[1])
+        if mask.any():
+            gap = abs(correct[mask].mean() - conf[mask].mean())
+            ece += mask.mean() * gap
+            bins.append(
+                {
+                    "lo": float(edges[b]),
+                    "hi": float(edges[b + 1]),
+                    "n": int(mask.sum()),
+                    "confidence": float(conf[mask].mean()),
+                    "accuracy": float(correct[mask].mean()),
+                }
+            )
+    return {"ece": float(ece), "bins": bins, "n_bins": n_bins}

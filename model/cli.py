@@ -120,7 +120,58 @@ def _run_score(args: argparse.Namespace) -> int:
     return EXIT_FAILED if summary.records_failed else EXIT_OK
 
 
-COMMANDS = {"train": (_add_train, _run_train), "score": (_add_score, _run_score)}
+def _add_evaluate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("evaluate", help="evaluate models and baselines on benchmarks and probes; write a report")
+    p.add_argument("--model", action="append", default=[], help="default, or a model directory (repeatable)")
+    p.add_argument("--benchmark", nargs="*", default=[], help="benchmark names or JSONL files")
+    p.add_argument("--baselines", nargs="*", default=[], choices=["majority", "vader"])
+    p.add_argument("--probes", action="store_true", help="run the behavioural probe suite")
+    p.add_argument("--data-dir", default="../shared/data", help="folder holding newsmtsc/ (and newstsc/)")
+    p.add_argument("--out", default=None, help="write report.json, report.md, PNGs and errors.jsonl here")
+    p.add_argument(
+        "--fail-under",
+        type=float,
+        default=None,
+        metavar="F1M",
+        help="exit 1 when the first model's F1m on the first benchmark is below this (0-1)",
+    )
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--device", default=None)
+
+
+def _run_evaluate(args: argparse.Namespace) -> int:
+    from newsstance.eval.harness import evaluate, first_f1m
+
+    report = evaluate(
+        models=args.model,
+        benchmarks=args.benchmark,
+        baselines=args.baselines,
+        probes=args.probes,
+        data_dir=args.data_dir,
+        out=args.out,
+        batch_size=args.batch_size,
+        device=args.device,
+    )
+    for name, entry in report["systems"].items():
+        for bench, r in entry["benchmarks"].items():
+            lo, hi = r["ci95"]["f1m"]
+            print(f"{name} on {bench}: F1m {r['f1m']:.4f} [{lo:.4f}, {hi:.4f}], accuracy {r['accuracy']:.4f}")
+        if "probes" in entry:
+            print(f"{name} probes: {entry['probes']['overall']:.3f} passed")
+    if args.out:
+        print(f"report written to {args.out}/report.md")
+    f1m = first_f1m(report)
+    if args.fail_under is not None and f1m is not None and f1m < args.fail_under:
+        print(f"F1m {f1m:.4f} is below --fail-under {args.fail_under}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+COMMANDS = {
+    "train": (_add_train, _run_train),
+    "score": (_add_score, _run_score),
+    "evaluate": (_add_evaluate, _run_evaluate),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:

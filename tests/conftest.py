@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 import torch
+from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
+from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
 from newsstance.classifier import StanceClassifier
 from newsstance.encoding import EncodingConfig
 from newsstance.modeling import StanceModel
 from newsstance.settings import ModelSettings
-from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
-from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
 
 def _vocab() -> list[str]:

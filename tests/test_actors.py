@@ -1,6 +1,7 @@
 """Actor rules, on hand-made entity lists (no spaCy needed)."""
 
 import pytest
+
 from newsstance.actors import build_actors, clean_span, find_mentions, fold, given_actors
 from newsstance.passages import chunk, split_passages
 

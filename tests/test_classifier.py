@@ -1,9 +1,10 @@
 import dataclasses
 import math
 
-import newsstance
 import pytest
 import torch
+
+import newsstance
 from newsstance import LABELS, Stance, StanceClassifier
 from newsstance.modeling import StanceModel
 from newsstance.settings import SETTINGS_FILE, ModelSettings

@@ -1,4 +1,5 @@
 import pytest
+
 from newsstance.encoding import (
     EncodingConfig,
     check_text,

@@ -1,14 +1,15 @@
 import json
 from pathlib import Path
 
-import newsstance
 import pytest
+from safetensors.torch import load_file
+
+import newsstance
 from newsstance.training import TrainConfig, train
 from newsstance.training import trainer as trainer_module
 from newsstance.training.base_models import resolve_base_model
 from newsstance.training.data import load_newsmtsc
 from newsstance.training.soup import average_weights, soup
-from safetensors.torch import load_file
 
 NEWSMTSC = Path(__file__).resolve().parents[2] / "shared" / "data" / "newsmtsc"
 

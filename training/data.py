@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from datasets import Dataset, load_dataset
+
 from newsstance.encoding import merge_spans
 from newsstance.stance import LABELS
 

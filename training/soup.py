@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import torch
+from safetensors.torch import load_file, save_file
+
 from newsstance.modeling import WEIGHTS_FILE
 from newsstance.settings import SETTINGS_FILE, ModelSettings
-from safetensors.torch import load_file, save_file
 
 
 def average_weights(model_dirs: Sequence[str | Path]) -> dict[str, torch.Tensor]:

@@ -14,13 +14,14 @@ from typing import Any
 
 import numpy as np
 import torch
+from safetensors.torch import load_file, save_file
+from transformers import AutoTokenizer, get_linear_schedule_with_warmup
+
 from newsstance.classifier import StanceClassifier, resolve_device
 from newsstance.encoding import encode, pad_batch
 from newsstance.eval.metrics import classification_metrics
 from newsstance.modeling import StanceModel
 from newsstance.settings import SETTINGS_FILE, ModelSettings, library_versions
-from safetensors.torch import load_file, save_file
-from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 
 from .base_models import resolve_base_model
 from .config import TrainConfig

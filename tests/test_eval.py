@@ -1,0 +1,148 @@
+"""The evaluation harness on tiny fixtures."""
+
+import json
+
+import pytest
+
+from newsstance.cli import main
+from newsstance.eval import bootstrap_ci, calibration, classification_metrics, evaluate, load_benchmark
+from newsstance.eval.baselines import MajorityBaseline
+from newsstance.eval.probes import PROBES_FILE, load_probes
+
+
+def test_metrics_against_hand_computed_values():
+    gold = ["negative", "negative", "neutral", "positive", "positive", "neutral"]
+    pred = ["negative", "neutral", "neutral", "negative", "negative", "neutral"]  # positive never predicted
+    m = classification_metrics(gold, pred)
+    # negative: P 1/3 R 1/2 F 0.4; neutral: P 2/3 R 1 F 0.8; positive: 0
+    assert m["per_class"]["negative"]["f1"] == pytest.approx(0.4)
+    assert m["per_class"]["neutral"]["f1"] == pytest.approx(0.8)
+    assert m["per_class"]["positive"]["f1"] == 0.0
+    assert m["f1m"] == pytest.approx((0.4 + 0.8 + 0.0) / 3)
+    assert m["accuracy"] == pytest.approx(3 / 6)
+    assert m["f1_posneg"] == pytest.approx(0.2)
+    assert m["confusion"] == [[1, 1, 0], [0, 2, 0], [2, 0, 0]]
+    with pytest.raises(ValueError, match="pair up"):
+        classification_metrics(gold, pred[:-1])
+
+
+def test_bootstrap_is_reproducible_and_brackets_the_point_estimate():
+    gold = ["negative", "neutral", "positive"] * 30
+    pred = ["negative", "neutral", "neutral"] * 30
+    a, b = bootstrap_ci(gold, pred, seed=3), bootstrap_ci(gold, pred, seed=3)
+    assert a == b
+    point = classification_metrics(gold, pred)["f1m"]
+    assert a["f1m"][0] <= point <= a["f1m"][1]
+    assert bootstrap_ci(gold, pred, seed=4) != a
+
+
+def test_calibration_of_perfect_and_overconfident_predictions():
+    gold = ["negative", "positive"]
+    certain = [{"negative": 1.0, "neutral": 0.0, "positive": 0.0}, {"negative": 0.0, "neutral": 0.0, "positive": 1.0}]
+    assert calibration(gold, certain)["ece"] == pytest.approx(0.0)
+    wrong = [{"negative": 0.0, "neutral": 0.0, "positive": 1.0}] * 2
+    assert calibration(gold, wrong)["ece"] == pytest.approx(0.5)
+
+
+@pytest.fixture
+def bench_files(tmp_path):
+    native = tmp_path / "native.jsonl"
+    native.write_text(
+        json.dumps(
+            {
+                "primary_gid": "x",
+                "sentence_normalized": "the minister said ruiz was wrong",
+                "targets": [
+                    {"from": 18, "to": 22, "mention": "ruiz", "polarity": 2.0},
+                    {
+                        "from": 4,
+                        "to": 12,
+                        "mention": "minister",
+                        "polarity": 4.0,
+                        "further_mentions": [{"from": 0, "to": 3, "mention": "the"}],
+                    },
+                ],
+            }
+        )
+        + "\n"
+    )
+    flat = tmp_path / "flat.jsonl"
+    flat.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {"text": "ruiz won praise", "start": 0, "end": 4, "label": 1},
+                {"text": "the party lost", "start": 4, "end": 9, "label": "negative"},
+                {"text": "ruiz spoke", "start": 0, "end": 4, "label": "0"},
+            ]
+        )
+        + "\n"
+    )
+    return native, flat
+
+
+def test_both_file_formats(bench_files):
+    native, flat = bench_files
+    b = load_benchmark(str(native))
+    assert b.gold == ["negative", "neutral"]
+    assert b.examples[1].spans == ((0, 3), (4, 12))
+    f = load_benchmark(str(flat))
+    assert f.gold == ["positive", "negative", "neutral"]
+    assert f.examples[1].target == "party"
+
+
+def test_unknown_benchmark_lists_the_names(tmp_path):
+    with pytest.raises(ValueError, match="newsmtsc-test-rw"):
+        load_benchmark("imdb")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"sentence": "x"}) + "\n")
+    with pytest.raises(ValueError, match="unknown format"):
+        load_benchmark(str(bad))
+
+
+def test_report_files_and_fail_under(tiny_model_dir, bench_files, tmp_path, capsys):
+    native, flat = bench_files
+    out = tmp_path / "report"
+    report = evaluate(models=[str(tiny_model_dir)], benchmarks=[str(native), str(flat)], probes=True, out=out)
+    names = {p.name for p in out.iterdir()}
+    assert {"report.json", "report.md", "errors.jsonl"} <= names
+    assert sum(n.startswith("confusion_") for n in names) == 2
+    assert any(n.startswith("reliability_") for n in names)
+    entry = report["systems"][tiny_model_dir.name]
+    assert set(entry["benchmarks"]) == {"native", "flat"}
+    assert entry["probes"]["n"] == len(load_probes())
+    md = (out / "report.md").read_text()
+    assert "F1m [95% CI]" in md and "Behavioural probes" in md
+    args = ["evaluate", "--model", str(tiny_model_dir), "--benchmark", str(flat)]
+    assert main([*args, "--fail-under", "1.01"]) == 1
+    assert main([*args, "--fail-under", "0.0"]) == 0
+    assert main(["evaluate", "--model", str(tiny_model_dir), "--benchmark", "imdb"]) == 2
+
+
+def test_majority_baseline_counts_train(tmp_path):
+    train = tmp_path / "train.jsonl"
+    train.write_text("\n".join(json.dumps({"targets": [{"polarity": p}]}) for p in (2.0, 4.0, 4.0)) + "\n")
+    baseline = MajorityBaseline.from_newsmtsc(train)
+    assert baseline.label == "neutral"
+    assert [s.label for s in baseline.classify_many([("a", "a")] * 2)] == ["neutral", "neutral"]
+
+
+def test_probe_suite_is_well_formed():
+    probes = load_probes(PROBES_FILE)
+    assert len(probes) >= 60
+    assert len({p.id for p in probes}) == len(probes)
+    caps = {p.capability for p in probes}
+    assert {
+        "negation",
+        "contrast",
+        "name_swap",
+        "reported_speech",
+        "passive_voice",
+        "neutral_reporting",
+        "institutions",
+        "countries",
+    } <= caps
+    from newsstance.encoding import resolve_target
+
+    for p in probes:
+        resolve_target(p.text, p.target)  # the target occurs in its text
