@@ -3,9 +3,12 @@
 The rules, in order:
 
 1. **Candidates** are spaCy entities of the chosen types (PERSON, ORG, GPE, NORP by default).
-2. **Clean-up**: a leading "the" and titles ("President", "Admiral", "Sen.", ...) are dropped
-   from a mention; a possessive ending ("Maduro's", "Guaidó’s") is cut off; a possessive noun
-   phrase ("Maduro's government") counts as a mention of its possessor.
+   A capitalised name right after a person's title ("Transport Minister Ilse Marant") is a
+   PERSON candidate too, for the names the tagger misses.
+2. **Clean-up**: leading function words ("the", "Without") and titles ("President",
+   "Admiral", "Sen.", ...) are dropped from a mention; a possessive ending ("Maduro's",
+   "Guaidó’s") is cut off; a possessive noun phrase ("Maduro's government") counts as a mention
+   of its possessor.
 3. **Keys**: accents and case are folded ("Guaidó" = "guaido"); country aliases map to one
    name ("US", "U.S.", "United States", "America" → United States).
 4. **Merging**: a one-word mention joins the person whose longer name ends with it ("Maduro" →
@@ -31,6 +34,77 @@ from dataclasses import dataclass, field
 from .encoding import Span
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP")
+
+FUNCTION_WORDS = {
+    "the",
+    "a",
+    "an",
+    "without",
+    "with",
+    "after",
+    "before",
+    "under",
+    "over",
+    "for",
+    "from",
+    "to",
+    "of",
+    "in",
+    "on",
+    "at",
+    "by",
+    "and",
+    "but",
+    "or",
+    "as",
+    "if",
+    "when",
+    "while",
+    "since",
+    "unlike",
+    "like",
+    "despite",
+    "during",
+    "according",
+    "both",
+    "neither",
+    "either",
+    "even",
+    "also",
+    "so",
+    "then",
+}
+PERSON_TITLES = (
+    "President",
+    "Vice President",
+    "Prime Minister",
+    "Minister",
+    "Senator",
+    "Sen.",
+    "Governor",
+    "Gov.",
+    "Mayor",
+    "Admiral",
+    "Adm.",
+    "General",
+    "Gen.",
+    "Chancellor",
+    "Secretary",
+    "Ambassador",
+    "Judge",
+    "Representative",
+    "Rep.",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "Councillor",
+    "Councilor",
+    "Premier",
+)
+_TITLED_NAME = re.compile(
+    r"\b(?:" + "|".join(re.escape(t) for t in PERSON_TITLES) + r")\s+((?:[A-Z][a-zà-ÿ'’-]+\s?){1,3})"
+)
 
 TITLES = {
     "president",
@@ -95,7 +169,7 @@ COUNTRY_ALIASES = {
 }
 _ALIAS_TO_COUNTRY = {alias: name for name, aliases in COUNTRY_ALIASES.items() for alias in aliases}
 _POSSESSIVE = re.compile(r"['’]s?$")
-_POSSESSIVE_NP = re.compile(r"^(.+?)['’]s?\s+\S")
+_POSSESSIVE_NP = re.compile(r"^(.+?)['’]s\s+\S")
 _INTRODUCED_ALIAS = re.compile(r"^\s*(?:\(\s*|,?\s+or\s+)([A-Z][\w.&-]*[A-Za-z])\s*\)?")
 
 
@@ -170,7 +244,7 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
         end = start + len(m.group(1))
         piece = text[start:end]
     words = list(re.finditer(r"\S+", piece))
-    while len(words) > 1 and fold(words[0].group()).rstrip(".") in TITLES:
+    while len(words) > 1 and fold(words[0].group()).rstrip(".") in TITLES | FUNCTION_WORDS:
         words.pop(0)
     if words:
         start, end = start + words[0].start(), start + words[-1].end()
@@ -180,19 +254,35 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def key_of(form: str) -> str:
+def key_of(form: str, label: str = "") -> str:
     key = fold(form)
+    if label == "NORP" and len(key) > 4 and key.endswith("s"):
+        key = key[:-1]  # "Venezuelans" -> "venezuelan"
     return fold(_ALIAS_TO_COUNTRY.get(key, key))
+
+
+def titled_names(text: str) -> list[tuple[int, int, str]]:
+    """PERSON candidates from names right after a person's title ("Minister Ilse Marant")."""
+    out = []
+    for m in _TITLED_NAME.finditer(text):
+        words = list(re.finditer(r"\S+", m.group(1)))
+        while words and fold(words[-1].group()) in FUNCTION_WORDS:
+            words.pop()
+        if words:
+            start = m.start(1) + words[0].start()
+            out.append((start, m.start(1) + words[-1].end(), "PERSON"))
+    return out
 
 
 def build_actors(
     text: str, entities: Iterable[tuple[int, int, str]], types: Sequence[str] = ENTITY_TYPES
 ) -> list[ActorDraft]:
     """Actors from NER entities ``(start, end, label)`` of ``text`` (rules in the module docstring)."""
+    entities = [e for e in entities if e[2] in types]
+    if "PERSON" in types:
+        entities += [t for t in titled_names(text) if not any(s < t[1] and t[0] < e for s, e, _ in entities)]
     candidates = []
     for start, end, label in entities:
-        if label not in types:
-            continue
         start, end = clean_span(text, start, end)
         if end > start and text[start:end].strip():
             candidates.append(Candidate(start, end, label))
@@ -200,10 +290,10 @@ def build_actors(
     # Longer forms first, so that a surname finds the full name it belongs to.
     for cand in sorted(candidates, key=lambda c: -len(c.text(text).split())):
         form = cand.text(text)
-        key = key_of(form)
+        key = key_of(form, cand.label)
         actor = by_key.get(key)
         if actor is None and len(form.split()) == 1:
-            actor = _person_with_surname(by_key, key)
+            actor = _actor_with_word(by_key, key)
         if actor is None:
             actor = by_key[key] = ActorDraft()
         by_key.setdefault(key, actor)
@@ -274,11 +364,16 @@ def find_mentions(text: str, actors: Sequence[ActorDraft], entity_spans: Sequenc
         actor.mentions = sorted(mentions, key=lambda c: c.start)
 
 
-def _person_with_surname(by_key: dict[str, ActorDraft], key: str) -> ActorDraft | None:
-    for actor in _unique(by_key.values()):
+def _actor_with_word(by_key: dict[str, ActorDraft], key: str) -> ActorDraft | None:
+    """The person whose full name ends with ``key``, else the organisation whose name starts with it."""
+    actors = _unique(by_key.values())
+    for actor in actors:
         if actor.is_person() and any(len(f.split()) > 1 and fold(f.split()[-1]) == key for f in actor.forms):
             return actor
-    return None
+    orgs = [
+        a for a in actors if a.type == "ORG" and any(len(f.split()) > 1 and fold(f.split()[0]) == key for f in a.forms)
+    ]
+    return orgs[0] if len(orgs) == 1 else None
 
 
 def _add_form(actor: ActorDraft, form: str, label: str) -> None:

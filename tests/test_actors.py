@@ -105,3 +105,23 @@ def test_chunk_cuts_long_passages_at_spaces():
     assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
     assert all(e - s <= 42 for s, e in pieces)
     assert all(text[s] == " " for s, _ in pieces[1:])
+
+
+def test_a_name_after_a_title_is_a_person_even_when_the_tagger_misses_it():
+    text = "Transport Minister Ilse Marant spoke. Marant's plan failed, and Marant resigned."
+    found, actors = _actors(text, ("Transport", "ORG"))
+    assert found["Ilse Marant"] == ["Ilse Marant", "Marant", "Marant"]
+    assert next(a for a in actors if a.name == "Ilse Marant").type == "PERSON"
+
+
+def test_leading_function_words_are_dropped_and_an_org_keeps_its_short_name():
+    text = "The Hearthline Health Trust paid. Without Hearthline, clinics close."
+    found, _ = _actors(text, ("The Hearthline Health Trust", "ORG"), ("Without Hearthline", "PERSON"))
+    assert found == {"Hearthline Health Trust": ["Hearthline Health Trust", "Hearthline"]}
+
+
+def test_plural_nationalities_join_the_singular():
+    text = "Venezuelans marched. A Venezuelan official spoke."
+    found, _ = _actors(text, ("Venezuelans", "NORP"), ("Venezuelan", "NORP"))
+    assert list(found) == ["Venezuelans"]
+    assert found["Venezuelans"] == ["Venezuelans", "Venezuelan"]
