@@ -1,0 +1,108 @@
+"""Throughput and memory benchmarks (targets live here, not in timed tests).
+
+    python -m newsstance.eval.bench analyze --repeat 50      # analyze_many on the seed articles
+    python -m newsstance.eval.bench score --articles 1000    # `score` over generated mixed-length articles
+
+Articles are built from the repository's own seed articles (and the reference seed in
+../shared/seeds when present), so no dataset text is needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import newsstance
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def seed_articles() -> list[str]:
+    paths = sorted((REPO / "seeds").glob("*.txt"))
+    shared = REPO.parent / "shared" / "seeds" / "venezuela_guaido_2019.txt"
+    if shared.is_file():
+        paths.append(shared)
+    return [p.read_text(encoding="utf-8") for p in paths]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_analyze(args: argparse.Namespace) -> dict:
+    clf = newsstance.load(args.model, device=args.device)
+    texts = seed_articles() * args.repeat
+    clf.analyze_many(texts[:4], batch_size=args.batch_size)  # warm-up: spaCy and the model
+    started = time.perf_counter()
+    analyses = clf.analyze_many(texts, batch_size=args.batch_size)
+    seconds = time.perf_counter() - started
+    mentions = sum(len(a.mentions) for a in analyses)
+    pairs = sum(s.sentences for a in analyses for s in a.article_stances)
+    return {
+        "articles": len(texts),
+        "seconds": seconds,
+        "articles_per_s": len(texts) / seconds,
+        "mentions_per_s": mentions / seconds,
+        "sentence_actor_pairs_per_s": pairs / seconds,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def mixed_articles(n: int, seed: int = 0) -> list[str]:
+    """``n`` articles of 1 to 12 paragraphs drawn from the seed articles' paragraphs."""
+    rng = random.Random(seed)
+    paragraphs = [p for text in seed_articles() for p in text.split("\n\n") if len(p.split()) > 8]
+    return ["\n\n".join(rng.choice(paragraphs) for _ in range(rng.randint(1, 12))) for _ in range(n)]
+
+
+def bench_score(args: argparse.Namespace) -> dict:
+    from newsstance.scoring import score_files
+
+    clf = newsstance.load(args.model, device=args.device)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "articles.jsonl"
+        with open(source, "w", encoding="utf-8") as f:
+            for i, text in enumerate(mixed_articles(args.articles)):
+                f.write(json.dumps({"id": f"a{i}", "text": text}) + "\n")
+        words = sum(len(json.loads(line)["text"].split()) for line in source.open())
+        rss_before = peak_rss_mb()
+        summary = score_files(
+            clf, [str(source)], Path(tmp) / "out.jsonl", batch_size=args.batch_size, show_progress_bar=not args.quiet
+        )
+    return {
+        "articles": summary.articles_scored,
+        "words": words,
+        "rows": summary.rows_written,
+        "seconds": summary.seconds,
+        "articles_per_s": summary.articles_per_s,
+        "peak_rss_mb_before": rss_before,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["analyze", "score"])
+    parser.add_argument("--repeat", type=int, default=50, help="analyze: copies of the seed articles")
+    parser.add_argument("--articles", type=int, default=1000, help="score: generated articles")
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--device", default=None)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    import torch
+
+    result = bench_analyze(args) if args.what == "analyze" else bench_score(args)
+    result |= {"torch_threads": torch.get_num_threads(), "model": args.model or "default"}
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Integration tests with the shipped model, on text written by the project itself."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import newsstance
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_SEED = REPO.parent / "shared" / "seeds" / "venezuela_guaido_2019.txt"
+
+CLEAR = [
+    (
+        "Voters cheered Mayor Sarah Mitchell after she rebuilt the flooded school in record time.",
+        "Sarah Mitchell",
+        "positive",
+    ),
+    (
+        "Economists praised Finance Minister David Okafor for a budget that cut the debt and protected pensions.",
+        "David Okafor",
+        "positive",
+    ),
+    (
+        "The veterans' association honoured Senator Laura Brandt for twenty years of tireless work on their behalf.",
+        "Laura Brandt",
+        "positive",
+    ),
+    (
+        "Prosecutors charged Governor Tom Walsh with bribery after auditors found millions missing.",
+        "Tom Walsh",
+        "negative",
+    ),
+    (
+        "Critics slammed Minister Karen Holt for lying to parliament about the failed contract.",
+        "Karen Holt",
+        "negative",
+    ),
+    (
+        "Protesters accused President Elias Romero of rigging the election and jailing journalists.",
+        "Elias Romero",
+        "negative",
+    ),
+    ("Governor Tom Walsh will travel to Ottawa on Tuesday for a two-day trade meeting.", "Tom Walsh", "neutral"),
+    ("Senator Laura Brandt was born in Ohio and studied law in Chicago.", "Laura Brandt", "neutral"),
+    ("Minister Karen Holt said the committee would publish its report in March.", "Karen Holt", "neutral"),
+    (
+        "Voters rewarded Anna Weiss with a landslide while punishing her rival Mark Hale for the scandal.",
+        "Anna Weiss",
+        "positive",
+    ),
+    (
+        "Voters rewarded Anna Weiss with a landslide while punishing her rival Mark Hale for the scandal.",
+        "Mark Hale",
+        "negative",
+    ),
+    ("Observers praised the Green Party for publishing every donation online.", "Green Party", "positive"),
+]
+
+
+@pytest.fixture(scope="module")
+def clf():
+    if not (newsstance.default_model_path() / "model.safetensors").is_file():
+        pytest.fail("the shipped model is missing from model/default; see README 'Retrain'")
+    return newsstance.load(device="cpu")
+
+
+def test_shipped_model_is_small_and_describes_itself(clf):
+    weights = newsstance.default_model_path() / "model.safetensors"
+    assert weights.stat().st_size < 50_000_000
+    assert clf.settings.base_model == "sentence-transformers/all-MiniLM-L6-v2"
+    assert (newsstance.default_model_path() / "README.md").is_file()
+    assert all(p.dtype.is_floating_point and p.dtype.itemsize == 4 for p in clf.model.parameters())
+
+
+@pytest.mark.parametrize(("text", "target", "label"), CLEAR, ids=[f"{t}-{lab}" for _, t, lab in CLEAR])
+def test_clear_sentences(clf, text, target, label):
+    assert clf.classify(text, target).label == label
+
+
+def test_a_late_target_in_a_5000_word_text(clf):
+    filler = " ".join(["The committee met again on Monday."] * 830)
+    text = filler + " Critics slammed Minister Karen Holt for lying to parliament about the failed contract."
+    assert len(text.split()) > 5000
+    assert clf.classify(text, "Karen Holt").label == "negative"
+
+
+def _seed_cases():
+    for gold_file in sorted((REPO / "seeds").glob("*.gold.json")):
+        gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        yield gold_file.parent / gold["article"], gold["actors"]
+
+
+@pytest.mark.parametrize(("article", "gold"), list(_seed_cases()), ids=lambda x: getattr(x, "stem", ""))
+def test_seed_articles(clf, article, gold):
+    analysis = clf.analyze(article.read_text(encoding="utf-8"))
+    names = [a.name for a in analysis.actors]
+    for actor in gold:
+        assert names.count(actor["name"]) == 1, f"{actor['name']} found {names.count(actor['name'])} times in {names}"
+        if actor["clear"]:
+            assert analysis.stance_of(actor["name"]).label == actor["label"], actor["name"]
+
+
+@pytest.mark.skipif(not SHARED_SEED.is_file(), reason="needs ../shared/seeds")
+def test_reference_seed_article(clf):
+    analysis = clf.analyze(SHARED_SEED.read_text(encoding="utf-8"))
+    names = [a.name for a in analysis.actors]
+    for name in ("Juan Guaido", "Nicolas Maduro", "Carlos Vecchio", "Craig Faller", "Trump", "United States"):
+        assert names.count(name) == 1, f"{name} in {names}"
+    assert analysis.stance_of("Nicolas Maduro").label == "negative"
