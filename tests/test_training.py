@@ -136,7 +136,7 @@ def test_committed_recipes_parse():
     for path in (Path(__file__).parents[1] / "training" / "configs").glob("*.json"):
         data = json.loads(path.read_text())
         if "variants" in data:
-            base = TrainConfig.from_json(path.parent / data["base"])
+            base = TrainConfig.from_json(path.parent / data["base"]).replace(**data.get("common", {}))
             for overrides in data["variants"].values():
                 base.replace(**overrides)
         else:

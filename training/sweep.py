@@ -59,7 +59,9 @@ def _soups(out: Path, variants: dict, args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sweep", required=True, help="JSON: {base, seeds, variants: {name: {overrides}}}")
+    parser.add_argument(
+        "--sweep", required=True, help="JSON: {base, common: {overrides}, seeds, variants: {name: {overrides}}}"
+    )
     parser.add_argument("--data", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--jobs", type=int, default=1)
@@ -84,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             if (output / SETTINGS_FILE).is_file() and not (output / "checkpoint").exists():
                 continue
             output.mkdir(parents=True, exist_ok=True)
+            overrides = {**sweep.get("common", {}), **overrides}
             if args.base_model:
                 overrides = {**overrides, "base_model": args.base_model}
             sets = [f"{k}={json.dumps(v)}" for k, v in overrides.items()]
