@@ -155,3 +155,14 @@ def test_recovery_drops_a_torn_line_and_the_last_article(tmp_path):
     journal.write_text(text)
     assert _recover(journal) == {"a"}
     assert _rows(journal) == rows[:2]
+
+
+def test_standard_input_is_read_as_jsonl(tiny_classifier, tmp_path, monkeypatch):
+    import io
+
+    data = json.dumps({"id": "s1", "text": "David Miller praised Sarah Mitchell."}) + "\n" + "oops\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.encode())))
+    summary = score_files(tiny_classifier, ["-"], tmp_path / "o.jsonl", show_progress_bar=False)
+    assert (summary.articles_scored, summary.records_failed) == (1, 1)
+    assert {r["id"] for r in _rows(tmp_path / "o.jsonl")} == {"s1"}
+    assert _rows(summary.errors)[0]["source"] == "-"
