@@ -39,19 +39,25 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _load_model(spec: str, device: str | None) -> tuple[str, Any, dict[str, Any]]:
+def _load_model(spec: str, device: str | None, backend: str = "auto") -> tuple[str, Any, dict[str, Any]]:
+    """``spec`` is ``default`` or a directory, optionally with ``@BACKEND`` (``default@torch-int8``)."""
     import newsstance
+    from newsstance.backends import BACKENDS
 
+    where, _, suffix = spec.rpartition("@")
+    if where and suffix in BACKENDS:
+        spec, backend = where, suffix
     started = time.perf_counter()
-    clf = newsstance.load(None if spec == "default" else spec, device=device)
+    clf = newsstance.load(None if spec == "default" else spec, device=device, backend=backend)
     seconds = time.perf_counter() - started
     path = newsstance.default_model_path() if spec == "default" else Path(spec)
-    name = "default" if spec == "default" else path.name
+    name = ("default" if spec == "default" else path.name) + (f"@{suffix}" if where and suffix in BACKENDS else "")
     info = {
         "kind": "model",
         "path": str(path),
         "weights_sha256": _sha256(path / "model.safetensors"),
         "load_seconds": seconds,
+        "backend": clf.backend,
         "base_model": clf.settings.base_model,
         "pooling": clf.settings.pooling,
         "encoding": clf.settings.encoding.to_dict(),
@@ -96,6 +102,7 @@ def evaluate(
     batch_size: int = 32,
     device: str | None = None,
     seed: int = 0,
+    backend: str = "auto",
 ) -> dict[str, Any]:
     """Evaluate every model and baseline on every benchmark; write the report when ``out`` is given."""
     if not models and not baselines:
@@ -103,7 +110,7 @@ def evaluate(
     loaded_benchmarks = [load_benchmark(b, data_dir) for b in benchmarks]
     if not loaded_benchmarks and not probes:
         raise ValueError("nothing to evaluate on; give --benchmark and/or --probes")
-    systems: list[tuple[str, Any, dict[str, Any]]] = [_load_model(m, device) for m in models]
+    systems: list[tuple[str, Any, dict[str, Any]]] = [_load_model(m, device, backend) for m in models]
     systems += [(b, load_baseline(b, data_dir), {"kind": "baseline"}) for b in baselines]
     probe_set = load_probes() if probes else []
 

@@ -31,11 +31,21 @@ def default_model_path() -> Path:
     return Path(__file__).resolve().parent / "default"
 
 
-def load(path: str | Path | None = None, device: str | torch.device | None = None) -> StanceClassifier:
-    """Load a stance model: the shipped default when ``path`` is None, else a model directory."""
+def load(
+    path: str | Path | None = None,
+    device: str | torch.device | None = None,
+    backend: str = "auto",
+    threads: int | None = None,
+) -> StanceClassifier:
+    """Load a stance model: the shipped default when ``path`` is None, else a model directory.
+
+    ``backend`` is ``auto`` (the fastest that passed the model's accuracy check), ``torch`` or
+    ``torch-int8``; ``threads`` sets PyTorch's CPU threads.
+    """
     from .classifier import StanceClassifier
 
-    return StanceClassifier.from_pretrained(path if path is not None else default_model_path(), device=device)
+    path = path if path is not None else default_model_path()
+    return StanceClassifier.from_pretrained(path, device=device, backend=backend, threads=threads)
 
 
 def analyze(text: str, actors: list | None = None, **kwargs) -> ArticleAnalysis:

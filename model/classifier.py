@@ -12,6 +12,7 @@ import torch
 from tqdm.auto import tqdm
 from transformers import AutoTokenizer
 
+from .backends import apply_backend, resolve_backend
 from .encoding import Target, check_text, encode, pad_batch, resolve_target
 from .modeling import StanceModel
 from .settings import ModelSettings
@@ -47,12 +48,13 @@ class StanceClassifier:
         tokenizer: Any,
         settings: ModelSettings,
         device: str | torch.device | None = None,
+        backend: str = "torch",
     ) -> None:
-        self.model = model
         self.tokenizer = tokenizer
         self.settings = settings
         self.device = resolve_device(device)
-        self.model.to(self.device)
+        self.backend = resolve_backend(backend, self.device, settings.backends)
+        self.model = apply_backend(model.to(self.device), self.backend)
 
     @property
     def encoding(self):
@@ -61,8 +63,23 @@ class StanceClassifier:
     # -- persistence -------------------------------------------------------------------------
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, device: str | torch.device | None = None) -> StanceClassifier:
-        """Load a model directory written by :meth:`save_pretrained` (offline, no download)."""
+    def from_pretrained(
+        cls,
+        path: str | Path,
+        device: str | torch.device | None = None,
+        backend: str = "auto",
+        threads: int | None = None,
+    ) -> StanceClassifier:
+        """Load a model directory written by :meth:`save_pretrained` (offline, no download).
+
+        ``backend``: ``auto``, ``torch`` or ``torch-int8`` (see :mod:`newsstance.backends`).
+        ``threads``: CPU threads for PyTorch (a process-wide setting, so only changed when
+        given); PyTorch's default is the process's available cores.
+        """
+        if threads is not None:
+            if threads < 1:
+                raise ValueError(f"threads must be at least 1, got {threads}")
+            torch.set_num_threads(threads)
         path = Path(path)
         if not path.is_dir():
             raise FileNotFoundError(
@@ -71,13 +88,15 @@ class StanceClassifier:
         settings = ModelSettings.load(path)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         model = StanceModel.from_pretrained(path, pooling=settings.pooling)
-        return cls(model, tokenizer, settings, device=device)
+        return cls(model, tokenizer, settings, device=device, backend=backend)
 
     def save_pretrained(self, path: str | Path, dtype: torch.dtype | None = None) -> Path:
         """Write a self-describing model directory: config, safetensors weights, tokenizer, settings.
 
         ``dtype=torch.float16`` halves the weights on disk; they load back as float32.
         """
+        if self.backend != "torch":
+            raise ValueError(f"cannot save a model running on backend {self.backend!r}; load it with backend='torch'")
         path = Path(path)
         self.model.save_pretrained(path, dtype=dtype)
         self.tokenizer.save_pretrained(path)
@@ -158,5 +177,6 @@ class StanceClassifier:
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(base_model={self.settings.base_model!r}, "
-            f"encoding={self.encoding.scheme!r}, labels={LABELS}, device={str(self.device)!r})"
+            f"encoding={self.encoding.scheme!r}, labels={LABELS}, device={str(self.device)!r}, "
+            f"backend={self.backend!r})"
         )

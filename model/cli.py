@@ -79,6 +79,8 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:N (default: cuda if present)")
     p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
+    p.add_argument("--backend", default="auto", choices=["auto", "torch", "torch-int8"])
+    p.add_argument("--threads", type=int, default=None, help="CPU threads (default: the available cores)")
 
 
 def _actor_list(args: argparse.Namespace) -> list | None:
@@ -103,7 +105,7 @@ def _run_score(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         raise ValueError(f"--batch-size must be at least 1, got {args.batch_size}")
     actors = _actor_list(args)
-    clf = newsstance.load(args.model, device=args.device)
+    clf = newsstance.load(args.model, device=args.device, backend=args.backend, threads=args.threads)
     summary = score_files(
         clf,
         args.inputs,
@@ -137,6 +139,7 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--device", default=None)
+    p.add_argument("--backend", default="auto", choices=["auto", "torch", "torch-int8"])
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
@@ -167,7 +170,27 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="check an optimised inference backend and record it in the model directory")
+    p.add_argument("--model", required=True, help="model directory (e.g. model/default)")
+    p.add_argument("--backend", required=True, choices=["torch-int8"])
+    p.add_argument("--data-dir", default="../shared/data", help="folder holding newsmtsc/")
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from newsstance.eval.export import export
+
+    record = export(args.model, args.backend, args.data_dir)
+    for name, r in record["results"].items():
+        print(
+            f"{args.backend} on {name}: agreement {r['agreement']:.4f}, F1m {r['f1m']:.4f} (torch {r['f1m_torch']:.4f})"
+        )
+    print(f"{'passed' if record['passed'] else 'FAILED'} the accuracy check; recorded in {args.model}")
+    return EXIT_OK if record["passed"] else EXIT_FAILED
+
+
 COMMANDS = {
+    "export": (_add_export, _run_export),
     "train": (_add_train, _run_train),
     "score": (_add_score, _run_score),
     "evaluate": (_add_evaluate, _run_evaluate),

@@ -38,6 +38,7 @@ class ModelSettings:
     training: dict[str, Any] = field(default_factory=dict)
     data: dict[str, str] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
+    backends: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=library_versions)
 
     def __post_init__(self) -> None:

@@ -119,3 +119,31 @@ def test_import_is_light():
     code = "import sys, newsstance; print('torch' in sys.modules, 'transformers' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_int8_backend_keeps_the_contract(tiny_classifier, tmp_path):
+    tiny_classifier.save_pretrained(tmp_path / "m")
+    ref = StanceClassifier.from_pretrained(tmp_path / "m", backend="torch")
+    q = StanceClassifier.from_pretrained(tmp_path / "m", backend="torch-int8", threads=1)
+    assert (ref.backend, q.backend) == ("torch", "torch-int8")
+    a, b = ref.classify(TEXT, "ruiz"), q.classify(TEXT, "ruiz")
+    assert isinstance(b, Stance) and set(b.probs) == set(LABELS)
+    assert b.probs == pytest.approx(a.probs, abs=0.05)
+    with pytest.raises(ValueError, match="cannot save"):
+        q.save_pretrained(tmp_path / "q")
+    with pytest.raises(ValueError, match="choose one of"):
+        StanceClassifier.from_pretrained(tmp_path / "m", backend="onnx")
+    with pytest.raises(ValueError, match="threads"):
+        StanceClassifier.from_pretrained(tmp_path / "m", threads=0)
+
+
+def test_auto_backend_follows_the_recorded_check(tiny_classifier, tmp_path):
+    import dataclasses
+
+    tiny_classifier.save_pretrained(tmp_path / "m")
+    assert StanceClassifier.from_pretrained(tmp_path / "m").backend == "torch"  # nothing recorded yet
+    settings = ModelSettings.load(tmp_path / "m")
+    dataclasses.replace(settings, backends={"torch-int8": {"passed": True}}).save(tmp_path / "m")
+    assert StanceClassifier.from_pretrained(tmp_path / "m", device="cpu").backend == "torch-int8"
+    dataclasses.replace(settings, backends={"torch-int8": {"passed": False}}).save(tmp_path / "m")
+    assert StanceClassifier.from_pretrained(tmp_path / "m", device="cpu").backend == "torch"

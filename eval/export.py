@@ -1,0 +1,62 @@
+"""`newsstance export`: check an inference backend against float32 PyTorch and record the result
+in the model directory, where ``backend="auto"`` reads it.
+
+The check (the project's accuracy contract for a faster backend): labels agree with the
+``torch`` backend on at least 99% of NewsMTSC test-rw, and F1m stays within 0.5 points of it on
+test-rw and test-mt. It verifies a backend; it selects nothing, so it may look at test data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from newsstance.settings import ModelSettings, library_versions
+
+from .benchmarks import load_benchmark
+from .metrics import classification_metrics
+
+CHECK = {"agreement_benchmark": "newsmtsc-test-rw", "min_agreement": 0.99, "max_f1m_drop": 0.005}
+BENCHMARKS = ("newsmtsc-test-rw", "newsmtsc-test-mt")
+
+
+def export(
+    model_dir: str | Path, backend: str, data_dir: str | Path = "../shared/data", batch_size: int = 32
+) -> dict[str, Any]:
+    """Score ``backend`` against ``torch`` on the check's benchmarks and save the record."""
+    import newsstance
+
+    model_dir = Path(model_dir)
+    if backend in ("torch", "auto"):
+        raise ValueError(f"nothing to export for backend {backend!r}; choose an optimised one, e.g. torch-int8")
+    reference = newsstance.load(model_dir, device="cpu", backend="torch")
+    candidate = newsstance.load(model_dir, device="cpu", backend=backend)
+    results = {}
+    for name in BENCHMARKS:
+        bench = load_benchmark(name, data_dir)
+        items = [(e.text, list(e.spans)) for e in bench.examples]
+        ref = [s.label for s in reference.classify_many(items, batch_size=batch_size)]
+        got = [s.label for s in candidate.classify_many(items, batch_size=batch_size)]
+        results[name] = {
+            "n": len(items),
+            "agreement": sum(a == b for a, b in zip(ref, got)) / len(items),
+            "f1m_torch": classification_metrics(bench.gold, ref)["f1m"],
+            "f1m": classification_metrics(bench.gold, got)["f1m"],
+            "data_sha256": bench.sha256,
+        }
+    passed = results[CHECK["agreement_benchmark"]]["agreement"] >= CHECK["min_agreement"] and all(
+        r["f1m_torch"] - r["f1m"] <= CHECK["max_f1m_drop"] for r in results.values()
+    )
+    record = {
+        "passed": passed,
+        "check": CHECK,
+        "results": results,
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "versions": library_versions(),
+    }
+    settings = ModelSettings.load(model_dir)
+    backends = {**settings.backends, backend: record}
+    dataclasses.replace(settings, backends=backends).save(model_dir)
+    return record
