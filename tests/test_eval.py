@@ -146,3 +146,25 @@ def test_probe_suite_is_well_formed():
 
     for p in probes:
         resolve_target(p.text, p.target)  # the target occurs in its text
+
+
+def test_export_records_the_backend_check(tiny_model_dir, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from newsstance.settings import ModelSettings
+
+    shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "newsmtsc"
+    if not shared.is_dir():
+        pytest.skip("needs ../shared/data")
+    data = tmp_path / "data" / "newsmtsc"
+    data.mkdir(parents=True)
+    for name in ("test_rw.jsonl", "test_mt.jsonl"):
+        (data / name).write_text("\n".join((shared / name).read_text().splitlines()[:12]) + "\n")
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, model)
+    status = main(["export", "--model", str(model), "--backend", "torch-int8", "--data-dir", str(tmp_path / "data")])
+    record = ModelSettings.load(model).backends["torch-int8"]
+    assert set(record["results"]) == {"newsmtsc-test-rw", "newsmtsc-test-mt"}
+    assert status == (0 if record["passed"] else 1)
+    assert 0 <= record["results"]["newsmtsc-test-rw"]["agreement"] <= 1

@@ -1,0 +1,149 @@
+"""Inference speed of each backend, side by side, on the same inputs, in one run.
+
+    python -m newsstance.eval.speed [--model DIR] [--backends torch torch-int8] [--threads N]
+
+Per backend (each in its own process, so that peak memory is its own): model load time,
+mentions/s over NewsMTSC test-rw, p50/p95 latency of a single ``classify``, articles/s of the
+article pipeline on the seed articles, and peak RSS. A RoBERTa-base-sized classifier (random
+weights, ``RobertaConfig()``: the size of the closest peer's backbone) on the same mentions is
+the reference line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _mentions(data_dir: str) -> list[tuple[str, list]]:
+    from .benchmarks import load_benchmark
+
+    return [(e.text, list(e.spans)) for e in load_benchmark("newsmtsc-test-rw", data_dir).examples]
+
+
+def measure(model: str | None, backend: str, data_dir: str, repeat: int, threads: int | None) -> dict:
+    import newsstance
+
+    from .bench import seed_articles
+
+    started = time.perf_counter()
+    clf = newsstance.load(model, device="cpu", backend=backend, threads=threads)
+    load_s = time.perf_counter() - started
+    items = _mentions(data_dir)
+    clf.classify_many(items[:64])  # warm-up
+    started = time.perf_counter()
+    clf.classify_many(items)
+    mentions_per_s = len(items) / (time.perf_counter() - started)
+    latencies = []
+    for text, spans in items[:100]:
+        t = time.perf_counter()
+        clf.classify(text, spans)
+        latencies.append(1000 * (time.perf_counter() - t))
+    texts = seed_articles() * repeat
+    clf.analyze_many(texts[:2])
+    started = time.perf_counter()
+    clf.analyze_many(texts)
+    articles_per_s = len(texts) / (time.perf_counter() - started)
+    import torch
+
+    return {
+        "backend": clf.backend,
+        "load_s": load_s,
+        "mentions_per_s": mentions_per_s,
+        "latency_ms_p50": statistics.median(latencies),
+        "latency_ms_p95": statistics.quantiles(latencies, n=20)[18],
+        "articles_per_s": articles_per_s,
+        "peak_rss_mb": _peak_rss_mb(),
+        "threads": torch.get_num_threads(),
+    }
+
+
+def measure_reference(model: str | None, data_dir: str, threads: int | None) -> dict:
+    """A RoBERTa-base-sized StanceModel with random weights, fed the same encoded mentions."""
+    import torch
+    from transformers import RobertaConfig, RobertaModel
+
+    import newsstance
+    from newsstance.classifier import StanceClassifier
+    from newsstance.modeling import StanceModel
+
+    if threads:
+        torch.set_num_threads(threads)
+    small = newsstance.load(model, device="cpu", backend="torch")
+    big = StanceModel(RobertaModel(RobertaConfig()), pooling=small.settings.pooling).eval()
+    clf = StanceClassifier(big, small.tokenizer, small.settings, device="cpu", backend="torch")
+    items = _mentions(data_dir)
+    clf.classify_many(items[:64])
+    started = time.perf_counter()
+    clf.classify_many(items)
+    return {
+        "backend": "RoBERTa-base size (random weights), torch fp32",
+        "mentions_per_s": len(items) / (time.perf_counter() - started),
+        "parameters_m": sum(p.numel() for p in big.parameters()) / 1e6,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--backends", nargs="+", default=["torch", "torch-int8"])
+    parser.add_argument("--data-dir", default="../shared/data")
+    parser.add_argument("--repeat", type=int, default=10, help="copies of the seed articles for articles/s")
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--one", default=None, help=argparse.SUPPRESS)  # child process: one backend
+    parser.add_argument("--no-reference", action="store_true")
+    args = parser.parse_args(argv)
+
+    if args.one:
+        if args.one == "reference":
+            result = measure_reference(args.model, args.data_dir, args.threads)
+        else:
+            result = measure(args.model, args.one, args.data_dir, args.repeat, args.threads)
+        print(json.dumps(result))
+        return 0
+    rows = []
+    for backend in [*args.backends, *([] if args.no_reference else ["reference"])]:
+        cmd = [
+            sys.executable,
+            "-m",
+            "newsstance.eval.speed",
+            "--one",
+            backend,
+            "--data-dir",
+            args.data_dir,
+            "--repeat",
+            str(args.repeat),
+        ]
+        cmd += ["--model", args.model] if args.model else []
+        cmd += ["--threads", str(args.threads)] if args.threads else []
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        rows.append(json.loads(out.strip().splitlines()[-1]))
+    base = next((r["mentions_per_s"] for r in rows if r["backend"] == "torch"), None)
+    lines = [
+        "| backend | load (s) | mentions/s | × torch | p50 / p95 latency (ms) | articles/s | peak RSS (MB) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        speedup = f"{r['mentions_per_s'] / base:.2f}" if base else "–"
+        lines.append(
+            f"| {r['backend']} | {r.get('load_s', float('nan')):.2f} | {r['mentions_per_s']:.1f} | {speedup} "
+            f"| {r.get('latency_ms_p50', float('nan')):.1f} / {r.get('latency_ms_p95', float('nan')):.1f} "
+            f"| {r.get('articles_per_s', float('nan')):.2f} | {r['peak_rss_mb']:.0f} |"
+        )
+    print(json.dumps(rows, indent=2))
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
