@@ -173,7 +173,9 @@ def window(tokenizer: Any, text: str, spans: Sequence[Span], config: EncodingCon
     largest run of consecutive mentions that fits; mentions outside it are dropped whole,
     never cut in half.
     """
-    name_len = len(tokenizer.tokenize(target_name(text, spans))) if config.uses_pair else 0
+    name_len = (
+        len(tokenizer.tokenize(clip_name(tokenizer, target_name(text, spans), config))) if config.uses_pair else 0
+    )
     marker_len = (
         len(tokenizer.tokenize(config.marker_start)) + len(tokenizer.tokenize(config.marker_end))
         if config.uses_markers
@@ -213,6 +215,13 @@ def window(tokenizer: Any, text: str, spans: Sequence[Span], config: EncodingCon
     return text[char_lo:char_hi], kept
 
 
+def clip_name(tokenizer: Any, name: str, config: EncodingConfig) -> str:
+    """The name, cut to at most a quarter of ``max_length`` tokens, so that the text keeps the room."""
+    limit = config.max_length // 4
+    offsets = tokenizer(name, add_special_tokens=False, return_offsets_mapping=True, verbose=False)["offset_mapping"]
+    return name if len(offsets) <= limit else name[: offsets[limit - 1][1]]
+
+
 def _token_span(offsets: Sequence[tuple[int, int]], span: Span) -> tuple[int, int]:
     start, end = span
     inside = [k for k, (a, b) in enumerate(offsets) if a < end and b > start]
@@ -231,6 +240,8 @@ def encode(tokenizer: Any, text: str, spans: Sequence[Span], config: EncodingCon
     ``target_mask``, 1 on the tokens of the target's mentions (markers included)."""
     text, spans = window(tokenizer, text, spans, config)
     first, second, target_spans = segments(text, spans, config)
+    if second is not None:
+        second = clip_name(tokenizer, second, config)
     encoded = tokenizer(
         first, second, truncation="only_first", max_length=config.max_length, return_offsets_mapping=True
     )

@@ -150,3 +150,14 @@ def test_config_validates_and_round_trips():
     with pytest.raises(ValueError, match="at least 16"):
         EncodingConfig(max_length=4)
     assert EncodingConfig.from_dict(CFG.to_dict()) == CFG
+
+
+def test_a_long_name_is_clipped_so_the_text_keeps_its_room(tokenizer):
+    name = " ".join(["ruiz"] * 8)  # 32 tokens for the tiny tokenizer: too long to fit twice in 64
+    text = "the minister met " + name + " today and " + "w1 " * 200
+    spans = [(17, 17 + len(name))]
+    out = encode(tokenizer, text, spans, CFG)
+    assert len(out["input_ids"]) <= 64
+    second = [i for i, t in zip(out["input_ids"], out["token_type_ids"]) if t == 1]
+    assert len(second) == 64 // 4 + 1  # the clipped name and its [SEP]
+    assert sum(out["target_mask"]) == 34  # the whole mention and its two markers
