@@ -16,6 +16,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import newsstance
@@ -36,7 +37,7 @@ def peak_rss_mb() -> float:
 
 
 def bench_analyze(args: argparse.Namespace) -> dict:
-    clf = newsstance.load(args.model, device=args.device)
+    clf = newsstance.load(args.model, device=args.device, backend=args.backend)
     texts = seed_articles() * args.repeat
     clf.analyze_many(texts[:4], batch_size=args.batch_size)  # warm-up: spaCy and the model
     started = time.perf_counter()
@@ -54,21 +55,22 @@ def bench_analyze(args: argparse.Namespace) -> dict:
     }
 
 
-def mixed_articles(n: int, seed: int = 0) -> list[str]:
-    """``n`` articles of 1 to 12 paragraphs drawn from the seed articles' paragraphs."""
+def mixed_articles(n: int, max_paragraphs: int = 12, seed: int = 0) -> Iterator[str]:
+    """``n`` articles of 1 to ``max_paragraphs`` paragraphs drawn from the seed articles' paragraphs."""
     rng = random.Random(seed)
     paragraphs = [p for text in seed_articles() for p in text.split("\n\n") if len(p.split()) > 8]
-    return ["\n\n".join(rng.choice(paragraphs) for _ in range(rng.randint(1, 12))) for _ in range(n)]
+    for _ in range(n):
+        yield "\n\n".join(rng.choice(paragraphs) for _ in range(rng.randint(1, max_paragraphs)))
 
 
 def bench_score(args: argparse.Namespace) -> dict:
     from newsstance.scoring import score_files
 
-    clf = newsstance.load(args.model, device=args.device)
+    clf = newsstance.load(args.model, device=args.device, backend=args.backend)
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "articles.jsonl"
         with open(source, "w", encoding="utf-8") as f:
-            for i, text in enumerate(mixed_articles(args.articles)):
+            for i, text in enumerate(mixed_articles(args.articles, args.max_paragraphs)):
                 f.write(json.dumps({"id": f"a{i}", "text": text}) + "\n")
         words = sum(len(json.loads(line)["text"].split()) for line in source.open())
         rss_before = peak_rss_mb()
@@ -91,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("what", choices=["analyze", "score"])
     parser.add_argument("--repeat", type=int, default=50, help="analyze: copies of the seed articles")
     parser.add_argument("--articles", type=int, default=1000, help="score: generated articles")
+    parser.add_argument("--max-paragraphs", type=int, default=12, help="score: longest generated article")
+    parser.add_argument("--backend", default="auto")
     parser.add_argument("--model", default=None)
     parser.add_argument("--device", default=None)
     parser.add_argument("--batch-size", type=int, default=32)
@@ -99,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     result = bench_analyze(args) if args.what == "analyze" else bench_score(args)
-    result |= {"torch_threads": torch.get_num_threads(), "model": args.model or "default"}
+    result |= {"torch_threads": torch.get_num_threads(), "model": args.model or "default", "backend": args.backend}
     print(json.dumps(result, indent=2))
     return 0
 
