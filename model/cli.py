@@ -79,7 +79,7 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:N (default: cuda if present)")
     p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
-    p.add_argument("--backend", default="auto", choices=["auto", "torch", "torch-int8"])
+    p.add_argument("--backend", default="auto", choices=["auto", "torch", "torch-int8", "torch-bf16"])
     p.add_argument("--threads", type=int, default=None, help="CPU threads (default: the available cores)")
 
 
@@ -139,7 +139,7 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--device", default=None)
-    p.add_argument("--backend", default="auto", choices=["auto", "torch", "torch-int8"])
+    p.add_argument("--backend", default="auto", choices=["auto", "torch", "torch-int8", "torch-bf16"])
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
@@ -173,7 +173,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 def _add_export(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="check an optimised inference backend and record it in the model directory")
     p.add_argument("--model", required=True, help="model directory (e.g. model/default)")
-    p.add_argument("--backend", required=True, choices=["torch-int8"])
+    p.add_argument("--backend", required=True, choices=["torch-int8", "torch-bf16"])
     p.add_argument("--data-dir", default="../shared/data", help="folder holding newsmtsc/")
 
 

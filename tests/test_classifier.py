@@ -147,3 +147,13 @@ def test_auto_backend_follows_the_recorded_check(tiny_classifier, tmp_path):
     assert StanceClassifier.from_pretrained(tmp_path / "m", device="cpu").backend == "torch-int8"
     dataclasses.replace(settings, backends={"torch-int8": {"passed": False}}).save(tmp_path / "m")
     assert StanceClassifier.from_pretrained(tmp_path / "m", device="cpu").backend == "torch"
+
+
+def test_bf16_backend_keeps_the_contract(tiny_classifier, tmp_path):
+    tiny_classifier.save_pretrained(tmp_path / "m")
+    ref = StanceClassifier.from_pretrained(tmp_path / "m", backend="torch")
+    half = StanceClassifier.from_pretrained(tmp_path / "m", backend="torch-bf16")
+    assert half.backend == "torch-bf16"
+    b = half.classify(TEXT, "ruiz")
+    assert math.isclose(sum(b.probs.values()), 1.0, rel_tol=1e-5)
+    assert b.probs == pytest.approx(ref.classify(TEXT, "ruiz").probs, abs=0.05)
