@@ -7,14 +7,13 @@ newsstance models (by directory, or ``default``) and the baselines alike.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from newsstance.settings import library_versions
+from newsstance.settings import file_sha256, library_versions
 
 from .baselines import load_baseline
 from .benchmarks import Benchmark, load_benchmark
@@ -29,14 +28,6 @@ REFERENCE = {
     "note": "reported in the paper (mean of 5 runs), not measured here",
 }
 N_ERRORS = 25
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _load_model(spec: str, device: str | None, backend: str = "auto") -> tuple[str, Any, dict[str, Any]]:
@@ -55,7 +46,7 @@ def _load_model(spec: str, device: str | None, backend: str = "auto") -> tuple[s
     info = {
         "kind": "model",
         "path": str(path),
-        "weights_sha256": _sha256(path / "model.safetensors"),
+        "weights_sha256": file_sha256(path / "model.safetensors"),
         "load_seconds": seconds,
         "backend": clf.backend,
         "base_model": clf.settings.base_model,

@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
 import time
 
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from .bench import peak_rss_mb
 
 
 def _mentions(data_dir: str) -> list[tuple[str, list]]:
@@ -62,7 +59,7 @@ def measure(model: str | None, backend: str, data_dir: str, repeat: int, threads
         "latency_ms_p50": statistics.median(latencies),
         "latency_ms_p95": statistics.quantiles(latencies, n=20)[18],
         "articles_per_s": articles_per_s,
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": peak_rss_mb(),
         "threads": torch.get_num_threads(),
     }
 
@@ -89,7 +86,7 @@ def measure_reference(model: str | None, data_dir: str, threads: int | None) -> 
         "backend": "RoBERTa-base size (random weights), torch fp32",
         "mentions_per_s": len(items) / (time.perf_counter() - started),
         "parameters_m": sum(p.numel() for p in big.parameters()) / 1e6,
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 

@@ -16,6 +16,17 @@ SETTINGS_FILE = "newsstance.json"
 FORMAT_VERSION = 1
 
 
+def file_sha256(path: str | Path) -> str:
+    """The sha256 of a file, read in blocks: provenance for data files and weights."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def library_versions() -> dict[str, str]:
     """Versions of the libraries that shape a model's numbers, for provenance."""
     versions = {"python": platform.python_version()}

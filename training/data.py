@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +11,6 @@ from newsstance.encoding import merge_spans
 from newsstance.stance import LABELS
 
 POLARITY_TO_LABEL = {2.0: 0, 4.0: 1, 6.0: 2}  # NewsMTSC: 2 negative, 4 neutral, 6 positive
-
-
-def sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _explode(batch: dict[str, list[Any]], further_mentions: bool) -> dict[str, list[Any]]:

@@ -21,11 +21,11 @@ from newsstance.classifier import StanceClassifier, resolve_device
 from newsstance.encoding import encode, pad_batch
 from newsstance.eval.metrics import classification_metrics
 from newsstance.modeling import StanceModel
-from newsstance.settings import SETTINGS_FILE, ModelSettings, library_versions
+from newsstance.settings import SETTINGS_FILE, ModelSettings, file_sha256, library_versions
 
 from .base_models import resolve_base_model
 from .config import TrainConfig
-from .data import label_names, load_newsmtsc, sha256
+from .data import label_names, load_newsmtsc
 from .model_card import write_model_card
 
 logger = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ def train_one(
     features = [{c: row[c] for c in columns} for row in encoded]
     labels = train_set["label"]
     lengths = [len(f["input_ids"]) for f in features]
-    data_hashes = {f: sha256(data_dir / f) for f in (*config.train_files, *config.dev_files, *report_files)}
+    data_hashes = {f: file_sha256(data_dir / f) for f in (*config.train_files, *config.dev_files, *report_files)}
 
     # -- model -----------------------------------------------------------------------------
     # The head starts from a fixed seed, so that every run of a recipe shares its starting point
