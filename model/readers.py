@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import glob
-import io
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -145,8 +144,12 @@ def _jsonl(stream: Any, source: str, keep_fields: Sequence[str]) -> Iterator[Rec
 
 
 def _csv(path: Path, keep_fields: Sequence[str]) -> Iterator[Record | BadRecord]:
-    data = path.read_bytes().decode("utf-8", errors="surrogateescape")
-    reader = csv.DictReader(io.StringIO(data, newline=""))
+    # Read lazily; bytes that are not UTF-8 become surrogates, so one bad row fails alone.
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as fh:
+        yield from _csv_rows(csv.DictReader(fh), path, keep_fields)
+
+
+def _csv_rows(reader: csv.DictReader, path: Path, keep_fields: Sequence[str]) -> Iterator[Record | BadRecord]:
     if reader.fieldnames is None or "text" not in reader.fieldnames:
         yield BadRecord(str(path), 1, f"CSV has no 'text' column (columns: {reader.fieldnames})")
         return

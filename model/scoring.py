@@ -304,18 +304,26 @@ def _cell(value: Any, numeric: bool) -> Any:
 
 
 def _to_journal(output: Path, journal: Path) -> None:
-    """Turn a finished CSV/Parquet output back into a journal, so that --resume can extend it."""
+    """Turn a finished CSV/Parquet output back into a journal, so that --resume can extend it.
+    Rows are streamed, so memory does not grow with the output."""
     if output.suffix.lower() == ".csv":
         import csv
 
-        with open(output, encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh))
+        def rows() -> Iterator[dict[str, Any]]:
+            with open(output, encoding="utf-8", newline="") as fh:
+                yield from csv.DictReader(fh)
+
     else:
         import pyarrow.parquet as pq
 
-        rows = pq.read_table(output).to_pylist()
+        def rows() -> Iterator[dict[str, Any]]:
+            for batch in pq.ParquetFile(output).iter_batches(batch_size=10_000):
+                yield from batch.to_pylist()
+
+    written = False
     with open(journal, "w", encoding="utf-8") as fh:
-        for row in rows:
+        for row in rows():
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        if rows:  # the last article is complete: mark it so that recovery keeps it
+            written = True
+        if written:  # the last article is complete: mark it so that recovery keeps it
             fh.write(json.dumps({"id": None}) + "\n")
