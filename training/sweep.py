@@ -32,29 +32,29 @@ def _dev_scores(output: Path) -> dict[str, float]:
 
 
 def _soups(out: Path, variants: dict, args: argparse.Namespace) -> None:
-    from newsstance.classifier import StanceClassifier
+    from newsstance.classifier import resolve_device
     from newsstance.settings import ModelSettings
 
-    from .data import load_newsmtsc
+    from .config import TrainConfig
     from .soup import soup
-    from .trainer import _summary, evaluate_split
+    from .trainer import _finish
 
     for name in variants:
         runs = sorted(p for p in (out / name).glob("seed*") if (p / SETTINGS_FILE).is_file())
         if len(runs) < 2:
             continue
+        first = ModelSettings.load(runs[0])
         target = soup(runs, out / name / "soup")
-        settings = ModelSettings.load(target)
-        dev_files = settings.training["dev_files"]
-        clf = StanceClassifier.from_pretrained(target, device=args.device)
-        dev = {
-            Path(f).stem: evaluate_split(
-                clf, load_newsmtsc(Path(args.data) / f, settings.training["further_mentions"]), 64
-            )
-            for f in dev_files
-        }
-        replaced = ModelSettings(**{**settings.__dict__, "metrics": {"dev": _summary(dev)}})
-        replaced.save(target)
+        config = TrainConfig.from_dict(first.training)
+        _finish(
+            config,
+            target,
+            Path(args.data),
+            resolve_device(args.device),
+            (),
+            first.data,
+            {"soup_of": [str(r) for r in runs]},
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             if (output / SETTINGS_FILE).is_file() and not (output / "checkpoint").exists():
                 continue
             output.mkdir(parents=True, exist_ok=True)
-            overrides = {**sweep.get("common", {}), **overrides}
+            # Each run is one seed: the sweep itself averages seeds (--soup), never a run.
+            overrides = {**sweep.get("common", {}), **overrides, "soup_seeds": []}
             if args.base_model:
                 overrides = {**overrides, "base_model": args.base_model}
             sets = [f"{k}={json.dumps(v)}" for k, v in overrides.items()]
