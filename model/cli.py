@@ -12,9 +12,7 @@ from pathlib import Path
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def _add_train(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("train", help="fine-tune a stance model from a JSON recipe")
-    p.add_argument("--config", required=True, help="recipe JSON, e.g. training/configs/minilm.json")
+def _add_recipe_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", default="../shared/data/newsmtsc", help="folder with NewsMTSC's JSONL files")
     p.add_argument("--output", required=True, help="model directory to write (resumes if it holds a checkpoint)")
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:N (default: cuda if present)")
@@ -34,8 +32,8 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
     )
 
 
-def _run_train(args: argparse.Namespace) -> int:
-    from newsstance.training import TrainConfig, train
+def _recipe(args: argparse.Namespace):
+    from newsstance.training import TrainConfig
 
     config = TrainConfig.from_json(args.config)
     changes = {}
@@ -49,12 +47,66 @@ def _run_train(args: argparse.Namespace) -> int:
             changes[key] = value
     if args.seed is not None:
         changes["seed"] = args.seed
-    if changes:
-        config = config.replace(**changes)
-    result = train(config, args.data, args.output, device=args.device, report_files=tuple(args.report))
+    return config.replace(**changes) if changes else config
+
+
+def _print_trained(result) -> int:
     dev = ", ".join(f"{k} F1m {v['f1m']:.4f}" for k, v in result.dev.items())
     print(f"saved {result.output_dir} (epoch {result.best_epoch}; {dev}; {result.train_seconds:.0f} s)")
     return EXIT_OK
+
+
+def _add_train(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("train", help="fine-tune a stance model from a JSON recipe")
+    p.add_argument("--config", required=True, help="recipe JSON, e.g. training/configs/minilm.json")
+    _add_recipe_args(p)
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    from newsstance.training import train
+
+    result = train(_recipe(args), args.data, args.output, device=args.device, report_files=tuple(args.report))
+    return _print_trained(result)
+
+
+def _add_distill(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "distill",
+        help="train a student on gold labels plus one or more teachers' probabilities over a transfer set",
+    )
+    p.add_argument("--teacher", action="append", required=True, help="teacher model directory (repeatable)")
+    p.add_argument("--config", required=True, help="student recipe JSON, e.g. training/configs/minilm_distilled.json")
+    p.add_argument(
+        "--transfer-source",
+        action="append",
+        default=[],
+        help="more training sentences for the transfer set (NewsMTSC or NewsTSC JSONL; repeatable)",
+    )
+    p.add_argument("--max-pairs", type=int, default=None, help="cap the transfer set (a seeded sample)")
+    p.add_argument(
+        "--teacher-backend",
+        default="auto",
+        choices=["auto", "torch", "torch-bf16"],
+        help="how the teachers run when labelling (auto: bf16 on CPUs with native bf16)",
+    )
+    _add_recipe_args(p)
+
+
+def _run_distill(args: argparse.Namespace) -> int:
+    from newsstance.training.distill import distill
+
+    result = distill(
+        _recipe(args),
+        args.teacher,
+        args.data,
+        args.output,
+        extra_sources=args.transfer_source,
+        max_pairs=args.max_pairs,
+        teacher_backend=args.teacher_backend,
+        device=args.device,
+        report_files=tuple(args.report),
+    )
+    return _print_trained(result)
 
 
 def _add_score(sub: argparse._SubParsersAction) -> None:
@@ -192,6 +244,7 @@ def _run_export(args: argparse.Namespace) -> int:
 COMMANDS = {
     "export": (_add_export, _run_export),
     "train": (_add_train, _run_train),
+    "distill": (_add_distill, _run_distill),
     "score": (_add_score, _run_score),
     "evaluate": (_add_evaluate, _run_evaluate),
 }
@@ -221,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsstance {args.command}: error: {err}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        hint = "; run again with --resume to finish" if args.command in ("score", "train") else ""
+        hint = "; run again with --resume to finish" if args.command in ("score", "train", "distill") else ""
         print(f"newsstance {args.command}: interrupted{hint}", file=sys.stderr)
         return 130
 

@@ -151,6 +151,14 @@ def test_base_model_resolution(tiny_base, tmp_path):
         resolve_base_model("someone/unknown-model")
 
 
+def test_assembled_base_models_resolve_from_the_bases_cache(tiny_base, tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSSTANCE_BASES", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="python -m newsstance.training.fetch_base"):
+        resolve_base_model("sentence-transformers/all-mpnet-base-v2")
+    (tmp_path / "all-mpnet-base-v2").symlink_to(tiny_base)
+    assert resolve_base_model("sentence-transformers/all-mpnet-base-v2") == tmp_path / "all-mpnet-base-v2"
+
+
 def test_missing_data_names_the_flag(tmp_path):
     with pytest.raises(FileNotFoundError, match="--data"):
         load_newsmtsc(tmp_path / "train.jsonl")

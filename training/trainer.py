@@ -26,6 +26,7 @@ from newsstance.settings import SETTINGS_FILE, ModelSettings, file_sha256, libra
 from .base_models import resolve_base_model
 from .config import TrainConfig
 from .data import label_names, load_newsmtsc
+from .distill_loss import TeacherTargets, distillation_loss
 from .model_card import write_model_card
 
 logger = logging.getLogger(__name__)
@@ -91,12 +92,15 @@ def train_one(
     report_files: tuple[str, ...] = (),
     log_every: int = 50,
     max_steps: int | None = None,
+    teacher: TeacherTargets | None = None,
 ) -> TrainResult:
     """Train, keep the epoch with the best mean dev F1m, and save it to ``output_dir``.
 
     An interrupted run resumes from ``output_dir/checkpoint`` when started again with the same
     config. ``report_files`` (e.g. the test sets) are scored once on the final model for the
     model card; they never influence selection. ``max_steps`` stops early (smoke tests).
+    ``teacher`` turns the run into distillation: its transfer pairs join the training set and
+    the loss follows the teacher's probabilities (see :mod:`newsstance.training.distill_loss`).
     """
     data_dir, output_dir = Path(data_dir), Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -115,6 +119,18 @@ def train_one(
     columns = [c for c in ("input_ids", "token_type_ids", "attention_mask", "target_mask") if c in encoded.column_names]
     features = [{c: row[c] for c in columns} for row in encoded]
     labels = train_set["label"]
+    soft = None
+    if teacher is not None:
+        if len(teacher.gold_probs) != len(labels):
+            raise ValueError(
+                f"the teacher labelled {len(teacher.gold_probs)} gold examples but the training set has "
+                f"{len(labels)}; relabel with the same train_files and further_mentions"
+            )
+        for pair in teacher.pairs:
+            row = encode(tokenizer, pair.text, list(pair.spans), config.encoding)
+            features.append({c: row[c] for c in columns})
+        labels = [*labels, *[-1] * len(teacher.pairs)]
+        soft = torch.tensor([*teacher.gold_probs, *teacher.pair_probs], dtype=torch.float32)
     lengths = [len(f["input_ids"]) for f in features]
     data_hashes = {f: file_sha256(data_dir / f) for f in (*config.train_files, *config.dev_files, *report_files)}
 
@@ -205,7 +221,17 @@ def train_one(
             target = torch.tensor([labels[i] for i in idx], device=dev_device)
             with autocast:
                 logits = model(**{k: v.to(dev_device) for k, v in batch.items()})
-            loss = loss_fn(logits.float(), target)
+            if soft is None:
+                loss = loss_fn(logits.float(), target)
+            else:
+                loss = distillation_loss(
+                    logits.float(),
+                    target,
+                    soft[idx].to(dev_device),
+                    config.distill_weight,
+                    config.distill_temperature,
+                    config.label_smoothing,
+                )
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
             optimizer.step()
@@ -250,6 +276,14 @@ def train_one(
     with open(output_dir / LOG_FILE, "w", encoding="utf-8") as f:
         for record in state["history"]:
             f.write(json.dumps(record) + "\n")
+    metrics = {
+        "best_epoch": state["best_epoch"],
+        "history": state["history"],
+        "train_seconds": round(seconds, 1),
+        "train_device": str(dev_device),
+    }
+    if teacher is not None:
+        metrics["distillation"] = teacher.describe()
     dev = _finish(
         config,
         output_dir,
@@ -257,12 +291,8 @@ def train_one(
         dev_device,
         report_files,
         data_hashes,
-        {
-            "best_epoch": state["best_epoch"],
-            "history": state["history"],
-            "train_seconds": round(seconds, 1),
-            "train_device": str(dev_device),
-        },
+        metrics,
+        card_extra=teacher.card() if teacher is not None else "",
     )
     if ckpt.exists():
         shutil.rmtree(ckpt)
@@ -310,6 +340,7 @@ def train(
     report_files: tuple[str, ...] = (),
     log_every: int = 50,
     max_steps: int | None = None,
+    teacher: TeacherTargets | None = None,
 ) -> TrainResult:
     """Train one model, or, when the recipe lists ``soup_seeds``, one per seed (in
     ``output_dir/runs/seedN``) and save the average of their weights to ``output_dir``.
@@ -318,7 +349,7 @@ def train(
     continues where it stopped.
     """
     if not config.soup_seeds:
-        return train_one(config, data_dir, output_dir, device, report_files, log_every, max_steps)
+        return train_one(config, data_dir, output_dir, device, report_files, log_every, max_steps, teacher)
     from .soup import soup
 
     data_dir, output_dir = Path(data_dir), Path(output_dir)
@@ -328,7 +359,14 @@ def train(
         if not (run_dir / SETTINGS_FILE).is_file() or (run_dir / CHECKPOINT_DIR).exists():
             logger.info("soup: training seed %d into %s", seed, run_dir)
             train_one(
-                config.replace(seed=seed, soup_seeds=[]), data_dir, run_dir, device, report_files, log_every, max_steps
+                config.replace(seed=seed, soup_seeds=[]),
+                data_dir,
+                run_dir,
+                device,
+                report_files,
+                log_every,
+                max_steps,
+                teacher,
             )
         runs.append(run_dir)
     soup(runs, output_dir)
@@ -363,7 +401,8 @@ def train(
             "best_epoch": [m["best_epoch"] for m in seeds],
             "train_seconds": round(seconds, 1),
             "train_device": seeds[0]["train_device"],
+            **({"distillation": teacher.describe()} if teacher is not None else {}),
         },
-        card_extra=card,
+        card_extra=card + ("\n\n" + teacher.card() if teacher is not None else ""),
     )
     return TrainResult(output_dir, -1, dev, seconds)

@@ -1,0 +1,159 @@
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+import newsstance
+from newsstance.training import TrainConfig
+from newsstance.training import distill as distill_module
+from newsstance.training.distill import WORK_DIR, distill
+from newsstance.training.distill_loss import distillation_loss
+from newsstance.training.transfer import Sentence, build_transfer_set, replace_spans, whole_word_spans
+
+NEWSMTSC = Path(__file__).resolve().parents[2] / "shared" / "data" / "newsmtsc"
+
+
+# -- transfer set -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Ent:
+    text: str
+    label_: str
+    start_char: int
+    end_char: int
+
+
+class _FakeNLP:
+    """Finds the entities it is told about, wherever they occur: a deterministic stand-in for spaCy."""
+
+    def __init__(self, entities: dict[str, str]):
+        self.entities = entities
+
+    def pipe(self, texts, batch_size=256):
+        for text in texts:
+            ents = [_Ent(n, label, a, b) for n, label in self.entities.items() for a, b in whole_word_spans(text, n)]
+
+            @dataclass
+            class Doc:
+                ents: list
+
+            yield Doc(sorted(ents, key=lambda e: e.start_char))
+
+
+def test_replace_spans_moves_every_span():
+    text = "Ruiz said Ruiz and her aide met Lee."
+    old = [(0, 4), (10, 14)]
+    new_text, moved = replace_spans(text, old, "Alvarez", [*old, (19, 22), (32, 35)])
+    assert new_text == "Alvarez said Alvarez and her aide met Lee."
+    assert [new_text[a:b] for a, b in moved] == ["Alvarez", "Alvarez", "her", "Lee"]
+
+
+def test_transfer_set_adds_other_actors_and_name_swaps_but_never_held_out_sentences():
+    own = "Senator Ana Ruiz praised Mark Olsen of Acme Corp in Paris, and Olsen thanked her."
+    held = "Ana Ruiz met Mark Olsen in Paris."
+    ruiz = (own.index("Ana Ruiz"), own.index("Ana Ruiz") + len("Ana Ruiz"))
+    her = (own.rindex("her"), own.rindex("her") + 3)
+    people = {"Ana Ruiz": "PERSON", "Mark Olsen": "PERSON", "Olsen": "PERSON"}
+    nlp = _FakeNLP({**people, "Acme Corp": "ORG", "Paris": "GPE"})
+    sentences = [Sentence(own, ((ruiz, her),)), Sentence(held, (((0, 8),),))]
+    pairs = build_transfer_set(sentences, nlp, held_out={held.casefold()}, seed=0)
+
+    assert all(held not in p.text for p in pairs)
+    actors = {tuple(p.text[a:b] for a, b in p.spans): p.origin for p in pairs if p.origin != "swap"}
+    assert actors == {
+        ("Mark Olsen",): "actor:PERSON",
+        ("Olsen",): "actor:PERSON",
+        ("Acme Corp",): "actor:ORG",
+        ("Paris",): "actor:GPE",
+    }
+    swaps = [p for p in pairs if p.origin == "swap"]
+    assert len(swaps) == 1
+    swap = swaps[0]
+    assert "Ana Ruiz" not in swap.text and swap.text.startswith("Senator Mark Olsen praised")
+    assert [swap.text[a:b] for a, b in swap.spans] == ["Mark Olsen", "her"]
+
+
+# -- loss -------------------------------------------------------------------------------------
+
+
+def test_distillation_loss_mixes_gold_and_teacher_terms():
+    torch.manual_seed(0)
+    logits = torch.randn(4, 3)
+    labels = torch.tensor([0, 2, -1, -1])
+    teacher = torch.softmax(torch.randn(4, 3), -1)
+    ce = F.cross_entropy(logits, labels.clamp_min(0), reduction="none")
+    kl = F.kl_div(F.log_softmax(logits, -1), teacher, reduction="none").sum(-1)
+
+    got = distillation_loss(logits, labels, teacher, weight=0.0, temperature=1.0)
+    assert torch.allclose(got, torch.cat([ce[:2], kl[2:]]).mean())
+    got = distillation_loss(logits, labels, teacher, weight=0.25, temperature=1.0)
+    assert torch.allclose(got, torch.cat([0.75 * ce[:2] + 0.25 * kl[:2], kl[2:]]).mean())
+    # a student that matches the teacher at every temperature has no KL to pay
+    assert distillation_loss(torch.log(teacher), torch.full((4,), -1), teacher, 1.0, 3.0).abs() < 1e-5
+
+
+# -- end to end -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_data(tmp_path_factory) -> Path:
+    if not NEWSMTSC.is_dir():
+        pytest.skip("needs ../shared/data/newsmtsc")
+    path = tmp_path_factory.mktemp("newsmtsc-small")
+    for name, n in [("train.jsonl", 20), ("dev_rw.jsonl", 8), ("dev_mt.jsonl", 6)]:
+        lines = (NEWSMTSC / name).read_text(encoding="utf-8").splitlines()[:n]
+        (path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_distill_trains_a_student_from_a_teacher_and_reuses_its_labels(
+    tiny_base, tiny_model_dir, small_data, tmp_path, monkeypatch
+):
+    pytest.importorskip("spacy")
+    config = TrainConfig(
+        base_model=str(tiny_base),
+        pooling="mean+target",
+        epochs=1,
+        batch_size=8,
+        eval_batch_size=8,
+        encoding={"max_length": 64},
+    )
+    out = tmp_path / "student"
+    result = distill(config, [tiny_model_dir], small_data, out, max_pairs=15, device="cpu")
+    assert set(result.dev) == {"dev_rw", "dev_mt"}
+    work = out / WORK_DIR
+    pairs = (work / "transfer.jsonl").read_text().splitlines()
+    assert 0 < len(pairs) <= 15
+    cached = next(work.glob("teacher_probs.*.jsonl")).read_text().splitlines()
+    n_gold = sum(len(json.loads(line)["targets"]) for line in (small_data / "train.jsonl").read_text().splitlines())
+    assert len(cached) == n_gold + len(pairs)
+    assert all(abs(sum(json.loads(p)) - 1) < 1e-4 for p in cached)
+
+    metrics = json.loads((out / "newsstance.json").read_text())["metrics"]
+    assert metrics["distillation"]["transfer_pairs"] == len(pairs)
+    assert metrics["distillation"]["gold_examples"] == n_gold
+    assert "## Distillation" in (out / "README.md").read_text()
+    assert newsstance.load(out, device="cpu").classify("the minister said ruiz was wrong", "ruiz").label
+
+    # a second run reuses the transfer set and the teacher's labels instead of recomputing them
+    def no_teacher(*args, **kwargs):
+        raise AssertionError("the teacher ran again")
+
+    class NoTeacher:
+        from_pretrained = staticmethod(no_teacher)
+
+    monkeypatch.setattr(distill_module, "StanceClassifier", NoTeacher)
+    distill(config, [tiny_model_dir], small_data, tmp_path / "student", max_pairs=15, device="cpu")
+    assert (work / "transfer.jsonl").read_text().splitlines() == pairs
+
+
+def test_distill_refuses_a_dev_file_as_transfer_source(tiny_base, tiny_model_dir, small_data, tmp_path):
+    config = TrainConfig(base_model=str(tiny_base), encoding={"max_length": 64})
+    with pytest.raises(ValueError, match="training sentences only"):
+        distill(config, [tiny_model_dir], small_data, tmp_path / "s", extra_sources=[small_data / "dev_rw.jsonl"])
+    with pytest.raises(ValueError, match="at least one teacher"):
+        distill(config, [], small_data, tmp_path / "s")

@@ -1,0 +1,152 @@
+"""Distil one or more teachers into a student: build the transfer set, let the teachers label it, train.
+
+Every step leaves its result in ``OUTPUT/distill/`` (``transfer.jsonl``,
+``teacher_probs.<name>.jsonl``), so an interrupted run skips what is done and resumes training
+from its checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from newsstance.backends import bf16_native
+from newsstance.classifier import StanceClassifier
+from newsstance.settings import ModelSettings
+
+from .config import TrainConfig
+from .data import load_newsmtsc
+from .distill_loss import TeacherTargets
+from .trainer import TrainResult, train
+from .transfer import build_transfer_set, held_out_texts, read_pairs, read_sentences, write_pairs
+
+logger = logging.getLogger(__name__)
+
+TRANSFER_FILE = "transfer.jsonl"
+WORK_DIR = "distill"  # transfer set and teacher probabilities: text from the training data, never shipped
+HELD_OUT = ("dev_rw.jsonl", "dev_mt.jsonl", "test_rw.jsonl", "test_mt.jsonl")
+
+
+def make_transfer_set(
+    config: TrainConfig,
+    data_dir: Path,
+    extra_sources: Sequence[str | Path],
+    output: Path,
+    max_pairs: int | None,
+    seed: int = 0,
+) -> list:
+    """Build (or reuse) ``output``: transfer pairs from the recipe's train files and ``extra_sources``."""
+    if output.is_file():
+        pairs = read_pairs(output)
+        logger.info("transfer set: reusing %d pairs from %s", len(pairs), output)
+        return pairs
+    from newsstance.nlp import load_pipeline
+
+    sources = [data_dir / f for f in config.train_files] + [Path(p) for p in extra_sources]
+    held_out_files = [data_dir / f for f in (*config.dev_files, *HELD_OUT) if (data_dir / f).is_file()]
+    for source in sources:
+        if source.resolve() in {p.resolve() for p in held_out_files}:
+            raise ValueError(f"{source} is a dev or test file; the transfer set may use training sentences only")
+    sentences = [s for p in sources for s in read_sentences(p)]
+    nlp = load_pipeline()
+    with nlp.select_pipes(enable=[p for p in ("tok2vec", "ner") if p in nlp.pipe_names]):
+        pairs = build_transfer_set(sentences, nlp, held_out_texts(held_out_files), seed=seed)
+    if max_pairs is not None and len(pairs) > max_pairs:
+        rng = np.random.default_rng(seed)
+        pairs = [pairs[i] for i in sorted(rng.choice(len(pairs), max_pairs, replace=False))]
+    write_pairs(pairs, output)
+    logger.info("transfer set: %d pairs from %d sentences, written to %s", len(pairs), len(sentences), output)
+    return pairs
+
+
+def teacher_probabilities(
+    teacher_dir: Path,
+    items: list[tuple[str, list[tuple[int, int]]]],
+    cache: Path,
+    backend: str,
+    batch_size: int = 64,
+) -> list[list[float]]:
+    """The teacher's probabilities for ``items``, computed once and kept in ``cache``."""
+    if cache.is_file():
+        probs = [json.loads(line) for line in cache.read_text(encoding="utf-8").splitlines()]
+        if len(probs) == len(items):
+            return probs
+        logger.warning("%s holds %d rows for %d items; relabelling", cache, len(probs), len(items))
+    clf = StanceClassifier.from_pretrained(teacher_dir, backend=backend)
+    logger.info("labelling %d examples with %s (backend %s)", len(items), teacher_dir, clf.backend)
+    stances = clf.classify_many(items, batch_size=batch_size, show_progress_bar=True)
+    probs = [[s.probs[label] for label in clf.settings.labels] for s in stances]
+    tmp = cache.with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(p) + "\n" for p in probs), encoding="utf-8")
+    tmp.rename(cache)
+    return probs
+
+
+def distill(
+    config: TrainConfig,
+    teachers: Sequence[str | Path],
+    data_dir: str | Path,
+    output_dir: str | Path,
+    extra_sources: Sequence[str | Path] = (),
+    max_pairs: int | None = None,
+    teacher_backend: str = "auto",
+    device: str | None = None,
+    report_files: tuple[str, ...] = (),
+) -> TrainResult:
+    """Train the student ``config`` on gold labels plus the teachers' averaged probabilities.
+
+    ``teacher_backend="auto"`` labels in bfloat16 on CPUs with native bf16 (a large teacher is
+    slow in float32), else in float32.
+    """
+    if not teachers:
+        raise ValueError("give at least one teacher model directory (--teacher DIR)")
+    data_dir, output_dir = Path(data_dir), Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    teacher_dirs = [Path(t) for t in teachers]
+    for t in teacher_dirs:
+        ModelSettings.load(t)  # fails early, naming the fix, for a directory that is not a model
+    if teacher_backend == "auto":
+        teacher_backend = "torch-bf16" if bf16_native() and device in (None, "cpu") else "torch"
+
+    work = output_dir / WORK_DIR
+    work.mkdir(exist_ok=True)
+    pairs = make_transfer_set(config, data_dir, extra_sources, work / TRANSFER_FILE, max_pairs)
+    gold = [load_newsmtsc(data_dir / f, config.further_mentions) for f in config.train_files]
+    gold_items = [(t, [tuple(s) for s in spans]) for ds in gold for t, spans in zip(ds["text"], ds["spans"])]
+    pair_items = [(p.text, list(p.spans)) for p in pairs]
+    items = gold_items + pair_items
+
+    per_teacher, described = [], []
+    for n, t in enumerate(teacher_dirs):
+        cache = work / f"teacher_probs.{n}.{t.name}.jsonl"
+        probs = np.asarray(teacher_probabilities(t, items, cache, teacher_backend))
+        per_teacher.append(probs)
+        settings = ModelSettings.load(t)
+        dev = settings.metrics.get("dev", {})
+        described.append(
+            {
+                "path": t.name,
+                "base_model": settings.base_model,
+                "dev": {k: round(v["f1m"], 4) for k, v in dev.items()},
+                "gold_train_agreement": float(
+                    np.mean(probs[: len(gold_items)].argmax(-1) == np.concatenate([ds["label"] for ds in gold]))
+                ),
+            }
+        )
+    mean = np.mean(per_teacher, axis=0)
+    targets = TeacherTargets(
+        gold_probs=mean[: len(gold_items)].tolist(),
+        pairs=pairs,
+        pair_probs=mean[len(gold_items) :].tolist(),
+        teachers=described,
+        construction={
+            "sources": [*config.train_files, *(Path(p).name for p in extra_sources)],
+            "max_pairs": max_pairs,
+            "teacher_backend": teacher_backend,
+        },
+    )
+    return train(config, data_dir, output_dir, device=device, report_files=report_files, teacher=targets)
