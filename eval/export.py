@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from newsstance.settings import ModelSettings, library_versions
+from newsstance.settings import ModelSettings, file_sha256, library_versions
 
 from .benchmarks import load_benchmark
 from .metrics import classification_metrics
@@ -30,7 +30,13 @@ def export(
 
     model_dir = Path(model_dir)
     if backend in ("torch", "auto"):
-        raise ValueError(f"nothing to export for backend {backend!r}; choose an optimised one, e.g. torch-int8")
+        raise ValueError(f"nothing to export for backend {backend!r}; choose an optimised one, e.g. onnx-int8")
+    artefact = {}
+    if backend.startswith("onnx"):
+        from newsstance.onnx_backend import export_onnx
+
+        path = export_onnx(model_dir, backend)
+        artefact = {"file": path.name, "sha256": file_sha256(path), "mb": round(path.stat().st_size / 2**20, 1)}
     reference = newsstance.load(model_dir, device="cpu", backend="torch")
     candidate = newsstance.load(model_dir, device="cpu", backend=backend)
     results = {}
@@ -53,6 +59,7 @@ def export(
         "passed": passed,
         "check": CHECK,
         "results": results,
+        **({"artefact": artefact} if artefact else {}),
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "versions": library_versions(),
     }

@@ -6,39 +6,56 @@
   takes well under a second.
 * ``torch-bf16``: the weights and arithmetic in bfloat16 (logits back in float32). Fast only on
   CPUs with native bf16 instructions (AVX-512 BF16 or AMX); elsewhere PyTorch emulates it.
-* ``auto``: on the CPU, the first of ``torch-int8`` and ``torch-bf16`` that the model directory
-  records as having passed the accuracy check of ``newsstance export`` and that this machine
-  runs natively; else ``torch``.
+* ``onnx-int8``: ONNX Runtime with fused attention/GELU/LayerNorm kernels and int8 weights
+  (``model.int8.onnx``, written by ``newsstance export``; see :mod:`newsstance.onnx_backend`).
+  CPU only; needs the ``onnx`` extra.
+* ``auto``: on the CPU, the first of ``onnx-int8``, ``torch-int8`` and ``torch-bf16`` that the
+  model directory records as having passed the accuracy check of ``newsstance export`` and that
+  this machine can run (natively, for bf16; with ONNX Runtime installed and the file present,
+  for onnx-int8); else ``torch``.
 """
 
 from __future__ import annotations
 
 import logging
 import warnings
+from pathlib import Path
 from typing import Any
 
 import torch
 
 logger = logging.getLogger(__name__)
 
-BACKENDS = ("auto", "torch", "torch-int8", "torch-bf16")
-_PREFERENCE = ("torch-int8", "torch-bf16")  # fastest first, as measured by newsstance.eval.speed
+BACKENDS = ("auto", "torch", "onnx-int8", "torch-int8", "torch-bf16")
+_PREFERENCE = ("onnx-int8", "torch-int8", "torch-bf16")  # fastest first, as measured by newsstance.eval.speed
 
 
-def resolve_backend(backend: str, device: torch.device, records: dict[str, Any]) -> str:
-    """The concrete backend for ``backend`` on ``device``, given the model's export records."""
+def resolve_backend(
+    backend: str, device: torch.device, records: dict[str, Any], model_dir: str | Path | None = None
+) -> str:
+    """The concrete backend for ``backend`` on ``device``, given the model's export records
+    and (for ONNX) the files in ``model_dir``."""
+    from .onnx_backend import ONNX_FILES, onnx_available
+
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
     if backend == "auto":
         if device.type != "cpu":
             return "torch"
-        usable = {"torch-int8": int8_available(), "torch-bf16": bf16_native()}
+        onnx_file = model_dir is not None and (Path(model_dir) / ONNX_FILES["onnx-int8"]).is_file()
+        usable = {
+            "onnx-int8": onnx_file and onnx_available(),
+            "torch-int8": int8_available(),
+            "torch-bf16": bf16_native(),
+        }
         for candidate in _PREFERENCE:
             if records.get(candidate, {}).get("passed", False) and usable[candidate]:
                 return candidate
         return "torch"
     if backend == "torch-bf16" and device.type == "cpu" and not bf16_native():
         logger.warning("this CPU has no native bf16 instructions: torch-bf16 will be slower than torch")
+    if backend.startswith("onnx") and device.type != "cpu":
+        raise ValueError(f"backend {backend!r} runs on the CPU only, not {device}; use backend='torch'")
     if backend == "torch-int8" and device.type != "cpu":
         raise ValueError(f"backend 'torch-int8' runs on the CPU only, not {device}; use backend='torch'")
     if backend == "torch-int8" and not int8_available():
@@ -69,4 +86,10 @@ def apply_backend(model: torch.nn.Module, backend: str) -> torch.nn.Module:
             return quantize_dynamic(model, spec, dtype=torch.qint8).eval()
     if backend == "torch-bf16":
         return model.to(torch.bfloat16).eval()
+    if backend.startswith("onnx"):
+        from .onnx_backend import OnnxStanceModel
+
+        if not isinstance(model, OnnxStanceModel):
+            raise ValueError(f"backend {backend!r} runs an exported file; load the model with from_pretrained")
+        return model
     raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")

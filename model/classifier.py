@@ -49,11 +49,12 @@ class StanceClassifier:
         settings: ModelSettings,
         device: str | torch.device | None = None,
         backend: str = "torch",
+        model_dir: str | Path | None = None,
     ) -> None:
         self.tokenizer = tokenizer
         self.settings = settings
         self.device = resolve_device(device)
-        self.backend = resolve_backend(backend, self.device, settings.backends)
+        self.backend = resolve_backend(backend, self.device, settings.backends, model_dir)
         self.model = apply_backend(model.to(self.device), self.backend)
 
     @property
@@ -72,7 +73,8 @@ class StanceClassifier:
     ) -> StanceClassifier:
         """Load a model directory written by :meth:`save_pretrained` (offline, no download).
 
-        ``backend``: ``auto``, ``torch`` or ``torch-int8`` (see :mod:`newsstance.backends`).
+        ``backend``: ``auto``, ``torch``, ``onnx-int8``, ``torch-int8`` or ``torch-bf16``
+        (see :mod:`newsstance.backends`).
         ``threads``: CPU threads for PyTorch (a process-wide setting, so only changed when
         given); PyTorch's default is the process's available cores.
         """
@@ -87,8 +89,14 @@ class StanceClassifier:
             )
         settings = ModelSettings.load(path)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        model = StanceModel.from_pretrained(path, pooling=settings.pooling)
-        return cls(model, tokenizer, settings, device=device, backend=backend)
+        concrete = resolve_backend(backend, resolve_device(device), settings.backends, path)
+        if concrete.startswith("onnx"):
+            from .onnx_backend import ONNX_FILES, OnnxStanceModel
+
+            model = OnnxStanceModel(path / ONNX_FILES[concrete], threads=threads)
+        else:
+            model = StanceModel.from_pretrained(path, pooling=settings.pooling)
+        return cls(model, tokenizer, settings, device=device, backend=concrete, model_dir=path)
 
     def save_pretrained(self, path: str | Path, dtype: torch.dtype | None = None) -> Path:
         """Write a self-describing model directory: config, safetensors weights, tokenizer, settings.

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# newsstance.backends.BACKENDS, spelled out so that parsing arguments does not import torch
+BACKENDS = ("auto", "torch", "onnx-int8", "torch-int8", "torch-bf16")
 
 
 def _add_recipe_args(p: argparse.ArgumentParser) -> None:
@@ -131,7 +133,7 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:N (default: cuda if present)")
     p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
-    p.add_argument("--backend", default="auto", choices=["auto", "torch", "torch-int8", "torch-bf16"])
+    p.add_argument("--backend", default="auto", choices=list(BACKENDS))
     p.add_argument("--threads", type=int, default=None, help="CPU threads (default: the available cores)")
 
 
@@ -191,7 +193,7 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--device", default=None)
-    p.add_argument("--backend", default="auto", choices=["auto", "torch", "torch-int8", "torch-bf16"])
+    p.add_argument("--backend", default="auto", choices=list(BACKENDS))
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
@@ -206,6 +208,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         out=args.out,
         batch_size=args.batch_size,
         device=args.device,
+        backend=args.backend,
     )
     for name, entry in report["systems"].items():
         for bench, r in entry["benchmarks"].items():
@@ -225,7 +228,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 def _add_export(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="check an optimised inference backend and record it in the model directory")
     p.add_argument("--model", required=True, help="model directory (e.g. model/default)")
-    p.add_argument("--backend", required=True, choices=["torch-int8", "torch-bf16"])
+    p.add_argument("--backend", required=True, choices=[b for b in BACKENDS if b not in ("auto", "torch")])
     p.add_argument("--data-dir", default="../shared/data", help="folder holding newsmtsc/")
 
 

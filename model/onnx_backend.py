@@ -1,0 +1,164 @@
+"""ONNX Runtime inference: export a model directory's network, fuse it, quantise it, and run it.
+
+``newsstance export --backend onnx-int8`` writes ``model.int8.onnx`` next to the weights:
+
+1. the network (encoder with eager attention, pooling and head) exported from PyTorch to ONNX;
+2. ONNX Runtime's transformer optimiser fuses each layer's attention, GELU and
+   skip + LayerNorm into single kernels;
+3. int8 weights everywhere, in two flavours:
+   - the MatMuls fed by a GELU (each layer's second feed-forward projection) become
+     ``MatMulNBits`` with 8-bit weights and int8 compute over blocks of 32 inputs
+     (``accuracy_level=4``): GELU outputs have outliers that one quantisation scale per
+     tensor rounds away (label agreement with float32 on dev went from 97.6% to 99.6%);
+   - every other MatMul, the fused attention and the embedding tables get dynamic int8
+     quantisation (weights per output channel, activations per tensor on the fly).
+
+The result is a drop-in for :class:`~newsstance.modeling.StanceModel` at inference: it takes
+the same padded batch and returns float32 logits as a torch tensor.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ONNX_FILES = {"onnx-int8": "model.int8.onnx"}
+INPUTS = ("input_ids", "attention_mask", "target_mask", "token_type_ids")
+INSTALL_HINT = "install ONNX Runtime with `pip install 'newsstance[onnx]'` (onnxruntime and onnx)"
+
+
+def onnx_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("onnxruntime") is not None
+
+
+def export_onnx(model_dir: str | Path, backend: str = "onnx-int8") -> Path:
+    """Write ``model_dir/model.int8.onnx`` from the directory's safetensors weights."""
+    try:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+        from onnxruntime.transformers import optimizer
+        from onnxruntime.transformers.fusion_options import FusionOptions
+    except ImportError as err:
+        raise ImportError(f"exporting to ONNX needs ONNX Runtime; {INSTALL_HINT}") from err
+    from safetensors.torch import load_file
+    from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+    from .encoding import encode, pad_batch
+    from .modeling import WEIGHTS_FILE, StanceModel
+    from .settings import ModelSettings
+
+    if backend not in ONNX_FILES:
+        raise ValueError(f"unknown ONNX backend {backend!r}; choose one of {sorted(ONNX_FILES)}")
+    model_dir = Path(model_dir)
+    settings = ModelSettings.load(model_dir)
+    config = AutoConfig.from_pretrained(model_dir, local_files_only=True)
+    # eager attention exports as the plain MatMul/Softmax pattern that the optimiser knows how to fuse
+    encoder = AutoModel.from_config(config, attn_implementation="eager")
+    model = StanceModel(encoder, settings.pooling)
+    model.load_state_dict(load_file(model_dir / WEIGHTS_FILE))
+    model = model.float().eval()
+    tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+    sample = [
+        encode(tokenizer, "Critics said Ana Ruiz was wrong about the deal.", [(13, 21)], settings.encoding),
+        encode(tokenizer, "Bo Lee won.", [(0, 6)], settings.encoding),
+    ]
+    batch = pad_batch(sample, tokenizer.pad_token_id)
+    names = [n for n in INPUTS if n in batch]
+    out = model_dir / ONNX_FILES[backend]
+    with tempfile.TemporaryDirectory() as tmp:
+        raw, fused = Path(tmp) / "model.onnx", Path(tmp) / "model.fused.onnx"
+        with torch.inference_mode():
+            torch.onnx.export(
+                model,
+                tuple(batch[n] for n in names),
+                str(raw),
+                input_names=names,
+                output_names=["logits"],
+                dynamic_axes={**{n: {0: "batch", 1: "sequence"} for n in names}, "logits": {0: "batch"}},
+                opset_version=17,
+                dynamo=False,
+            )
+        options = FusionOptions("bert")
+        # keep the embedding lookup a plain Gather, so that quantisation shrinks the word table 4×
+        options.enable_embed_layer_norm = False
+        optimised = optimizer.optimize_model(
+            str(raw),
+            model_type="bert",
+            num_heads=config.num_attention_heads,
+            hidden_size=config.hidden_size,
+            optimization_options=options,
+        )
+        optimised.save_model_to_file(str(fused))
+        blockwise = Path(tmp) / "model.blockwise.onnx"
+        _quantize_after_gelu(fused, blockwise)
+        quantize_dynamic(
+            str(blockwise),
+            str(out),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            op_types_to_quantize=["MatMul", "Attention", "Gather"],
+            extra_options={"DefaultTensorType": 1},  # FLOAT, for outputs of fused ops shape inference skips
+        )
+    return out
+
+
+def _quantize_after_gelu(source: Path, target: Path) -> None:
+    """8-bit block-wise weights (``MatMulNBits``) for the MatMuls whose input is a GELU's output."""
+    import onnx
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+
+    graph = onnx.load(str(source)).graph
+    producer = {out: node.op_type for node in graph.node for out in node.output}
+    after_gelu = [n.name for n in graph.node if n.op_type == "MatMul" and "Gelu" in producer.get(n.input[0], "")]
+    if not after_gelu:
+        raise ValueError(f"{source} has no MatMul after a GELU; is the encoder BERT-like?")
+    quantizer = MatMulNBitsQuantizer(
+        str(source),
+        bits=8,
+        block_size=32,
+        is_symmetric=True,
+        accuracy_level=4,
+        nodes_to_include=after_gelu,
+        op_types_to_quantize=("MatMul",),
+    )
+    quantizer.process()
+    quantizer.model.save_model_to_file(str(target))
+
+
+class OnnxStanceModel:
+    """An ONNX Runtime session behind the call signature of :class:`~newsstance.modeling.StanceModel`."""
+
+    def __init__(self, path: str | Path, threads: int | None = None) -> None:
+        try:
+            import onnxruntime as ort
+        except ImportError as err:
+            raise ImportError(f"backend onnx-int8 needs ONNX Runtime; {INSTALL_HINT}") from err
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"{path} is missing; create it with `newsstance export --model {path.parent} --backend onnx-int8`"
+            )
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or torch.get_num_threads()
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.path = path
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.inputs = [i.name for i in self.session.get_inputs()]
+
+    def __call__(self, **batch: torch.Tensor) -> torch.Tensor:
+        feed = {name: batch[name].cpu().numpy().astype(np.int64) for name in self.inputs}
+        (logits,) = self.session.run(["logits"], feed)
+        return torch.from_numpy(logits)
+
+    def eval(self) -> OnnxStanceModel:
+        return self
+
+    def to(self, device: torch.device | str) -> OnnxStanceModel:
+        if torch.device(device).type != "cpu":
+            raise ValueError(f"backend onnx-int8 runs on the CPU only, not {device}; use backend='torch'")
+        return self

@@ -1,0 +1,69 @@
+import dataclasses
+import shutil
+
+import pytest
+
+from newsstance import backends
+from newsstance.classifier import StanceClassifier
+from newsstance.settings import ModelSettings
+from newsstance.stance import LABELS, Stance
+
+pytest.importorskip("onnxruntime")
+pytest.importorskip("onnx_ir")
+
+from newsstance.onnx_backend import ONNX_FILES, OnnxStanceModel, export_onnx  # noqa: E402
+
+TEXT = "the minister said ruiz was wrong, and ruiz said the party was wrong."
+
+
+@pytest.fixture(scope="module")
+def exported(tiny_model_dir, tmp_path_factory):
+    path = tmp_path_factory.mktemp("onnx") / "m"
+    shutil.copytree(tiny_model_dir, path)
+    export_onnx(path)
+    return path
+
+
+def test_export_writes_a_fused_int8_file_that_keeps_the_contract(exported):
+    import onnx
+
+    ops = {node.op_type for node in onnx.load(str(exported / ONNX_FILES["onnx-int8"])).graph.node}
+    assert {"Attention", "MatMulNBits", "DynamicQuantizeMatMul"} <= ops or {"QAttention", "MatMulNBits"} <= ops
+    ref = StanceClassifier.from_pretrained(exported, backend="torch")
+    fast = StanceClassifier.from_pretrained(exported, backend="onnx-int8", threads=1)
+    assert fast.backend == "onnx-int8" and isinstance(fast.model, OnnxStanceModel)
+    items = [(TEXT, "ruiz"), ("the party said ruiz won.", "party"), (TEXT, [(18, 22)])]
+    got, want = fast.classify_many(items, batch_size=2), ref.classify_many(items)
+    for a, b in zip(got, want):
+        assert isinstance(a, Stance) and set(a.probs) == set(LABELS)
+        assert a.probs == pytest.approx(b.probs, abs=0.05)
+    with pytest.raises(ValueError, match="cannot save"):
+        fast.save_pretrained(exported.parent / "copy")
+
+
+def test_auto_prefers_onnx_only_when_checked_installed_and_present(exported, monkeypatch):
+    settings = ModelSettings.load(exported)
+    try:
+        assert StanceClassifier.from_pretrained(exported, device="cpu").backend == "torch"  # nothing recorded
+        passed = {"onnx-int8": {"passed": True}, "torch-int8": {"passed": True}}
+        dataclasses.replace(settings, backends=passed).save(exported)
+        assert StanceClassifier.from_pretrained(exported, device="cpu").backend == "onnx-int8"
+        monkeypatch.setattr("newsstance.onnx_backend.onnx_available", lambda: False)
+        assert StanceClassifier.from_pretrained(exported, device="cpu").backend == "torch-int8"
+    finally:
+        settings.save(exported)
+
+
+def test_onnx_backend_errors_name_the_fix(tiny_model_dir, tmp_path):
+    with pytest.raises(FileNotFoundError, match="newsstance export --model .* --backend onnx-int8"):
+        StanceClassifier.from_pretrained(tiny_model_dir, backend="onnx-int8")
+    with pytest.raises(ValueError, match="CPU only"):
+        backends.resolve_backend("onnx-int8", backends.torch.device("cuda"), {})
+    with pytest.raises(ValueError, match="unknown ONNX backend"):
+        export_onnx(tmp_path, backend="onnx-fp8")
+
+
+def test_cli_backend_choices_match_the_library():
+    from newsstance.cli import BACKENDS
+
+    assert BACKENDS == backends.BACKENDS
