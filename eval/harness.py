@@ -31,7 +31,7 @@ N_ERRORS = 25
 
 
 def _load_model(spec: str, device: str | None, backend: str = "auto") -> tuple[str, Any, dict[str, Any]]:
-    """``spec`` is ``default`` or a directory, optionally with ``@BACKEND`` (``default@torch-int8``)."""
+    """``spec`` is ``default`` or a directory, optionally with ``@BACKEND`` (``default@onnx-int8``)."""
     import newsstance
     from newsstance.backends import BACKENDS
 

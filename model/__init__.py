@@ -39,8 +39,8 @@ def load(
 ) -> StanceClassifier:
     """Load a stance model: the shipped default when ``path`` is None, else a model directory.
 
-    ``backend`` is ``auto`` (the fastest that passed the model's accuracy check), ``torch`` or
-    ``torch-int8``; ``threads`` sets PyTorch's CPU threads.
+    ``backend`` is ``auto`` (the fastest that passed the model's accuracy check), ``torch``,
+    ``onnx-int8`` or ``torch-bf16``; ``threads`` sets the CPU threads.
     """
     from .classifier import StanceClassifier
 

@@ -1,15 +1,12 @@
 """Inference backends: how a loaded model's arithmetic runs.
 
 * ``torch``: float32 PyTorch, the reference.
-* ``torch-int8``: PyTorch dynamic int8 quantisation of every linear layer (weights int8 with
-  per-channel scales, activations quantised on the fly), CPU only. Nothing is stored on disk: quantising at load
-  takes well under a second.
 * ``torch-bf16``: the weights and arithmetic in bfloat16 (logits back in float32). Fast only on
   CPUs with native bf16 instructions (AVX-512 BF16 or AMX); elsewhere PyTorch emulates it.
 * ``onnx-int8``: ONNX Runtime with fused attention/GELU/LayerNorm kernels and int8 weights
   (``model.int8.onnx``, written by ``newsstance export``; see :mod:`newsstance.onnx_backend`).
   CPU only; needs the ``onnx`` extra.
-* ``auto``: on the CPU, the first of ``onnx-int8``, ``torch-int8`` and ``torch-bf16`` that the
+* ``auto``: on the CPU, the first of ``onnx-int8`` and ``torch-bf16`` that the
   model directory records as having passed the accuracy check of ``newsstance export`` and that
   this machine can run (natively, for bf16; with ONNX Runtime installed and the file present,
   for onnx-int8); else ``torch``.
@@ -18,7 +15,6 @@
 from __future__ import annotations
 
 import logging
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +22,8 @@ import torch
 
 logger = logging.getLogger(__name__)
 
-BACKENDS = ("auto", "torch", "onnx-int8", "torch-int8", "torch-bf16")
-_PREFERENCE = ("onnx-int8", "torch-int8", "torch-bf16")  # fastest first, as measured by newsstance.eval.speed
+BACKENDS = ("auto", "torch", "onnx-int8", "torch-bf16")
+_PREFERENCE = ("onnx-int8", "torch-bf16")  # fastest first, as measured by newsstance.eval.speed
 
 
 def resolve_backend(
@@ -45,7 +41,6 @@ def resolve_backend(
         onnx_file = model_dir is not None and (Path(model_dir) / ONNX_FILES["onnx-int8"]).is_file()
         usable = {
             "onnx-int8": onnx_file and onnx_available(),
-            "torch-int8": int8_available(),
             "torch-bf16": bf16_native(),
         }
         for candidate in _PREFERENCE:
@@ -56,15 +51,7 @@ def resolve_backend(
         logger.warning("this CPU has no native bf16 instructions: torch-bf16 will be slower than torch")
     if backend.startswith("onnx") and device.type != "cpu":
         raise ValueError(f"backend {backend!r} runs on the CPU only, not {device}; use backend='torch'")
-    if backend == "torch-int8" and device.type != "cpu":
-        raise ValueError(f"backend 'torch-int8' runs on the CPU only, not {device}; use backend='torch'")
-    if backend == "torch-int8" and not int8_available():
-        raise ValueError("this PyTorch build has no int8 kernels (quantized engine 'none'); use backend='torch'")
     return backend
-
-
-def int8_available() -> bool:
-    return any(e != "none" for e in torch.backends.quantized.supported_engines)
 
 
 def bf16_native() -> bool:
@@ -76,14 +63,6 @@ def apply_backend(model: torch.nn.Module, backend: str) -> torch.nn.Module:
     """Return ``model`` ready to run under ``backend`` (a concrete one, not ``auto``)."""
     if backend == "torch":
         return model
-    if backend == "torch-int8":
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the eager quantisation API warns of its future move
-            from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
-
-            # Per-channel weight scales: measured closer to float32 than one scale per tensor.
-            spec = {torch.nn.Linear: per_channel_dynamic_qconfig}
-            return quantize_dynamic(model, spec, dtype=torch.qint8).eval()
     if backend == "torch-bf16":
         return model.to(torch.bfloat16).eval()
     if backend.startswith("onnx"):

@@ -121,14 +121,9 @@ def test_import_is_light():
     assert out.split() == ["False", "False"]
 
 
-def test_int8_backend_keeps_the_contract(tiny_classifier, tmp_path):
+def test_backend_errors_name_the_fix(tiny_classifier, tmp_path):
     tiny_classifier.save_pretrained(tmp_path / "m")
-    ref = StanceClassifier.from_pretrained(tmp_path / "m", backend="torch")
-    q = StanceClassifier.from_pretrained(tmp_path / "m", backend="torch-int8", threads=1)
-    assert (ref.backend, q.backend) == ("torch", "torch-int8")
-    a, b = ref.classify(TEXT, "ruiz"), q.classify(TEXT, "ruiz")
-    assert isinstance(b, Stance) and set(b.probs) == set(LABELS)
-    assert b.probs == pytest.approx(a.probs, abs=0.05)
+    q = StanceClassifier.from_pretrained(tmp_path / "m", backend="torch-bf16", threads=1)
     with pytest.raises(ValueError, match="cannot save"):
         q.save_pretrained(tmp_path / "q")
     with pytest.raises(ValueError, match="choose one of"):
@@ -137,15 +132,19 @@ def test_int8_backend_keeps_the_contract(tiny_classifier, tmp_path):
         StanceClassifier.from_pretrained(tmp_path / "m", threads=0)
 
 
-def test_auto_backend_follows_the_recorded_check(tiny_classifier, tmp_path):
+def test_auto_backend_follows_the_recorded_check(tiny_classifier, tmp_path, monkeypatch):
     import dataclasses
 
+    monkeypatch.setattr("newsstance.backends.bf16_native", lambda: True)
     tiny_classifier.save_pretrained(tmp_path / "m")
     assert StanceClassifier.from_pretrained(tmp_path / "m").backend == "torch"  # nothing recorded yet
     settings = ModelSettings.load(tmp_path / "m")
-    dataclasses.replace(settings, backends={"torch-int8": {"passed": True}}).save(tmp_path / "m")
-    assert StanceClassifier.from_pretrained(tmp_path / "m", device="cpu").backend == "torch-int8"
-    dataclasses.replace(settings, backends={"torch-int8": {"passed": False}}).save(tmp_path / "m")
+    dataclasses.replace(settings, backends={"torch-bf16": {"passed": True}}).save(tmp_path / "m")
+    assert StanceClassifier.from_pretrained(tmp_path / "m", device="cpu").backend == "torch-bf16"
+    monkeypatch.setattr("newsstance.backends.bf16_native", lambda: False)
+    assert StanceClassifier.from_pretrained(tmp_path / "m", device="cpu").backend == "torch"
+    monkeypatch.setattr("newsstance.backends.bf16_native", lambda: True)
+    dataclasses.replace(settings, backends={"torch-bf16": {"passed": False}}).save(tmp_path / "m")
     assert StanceClassifier.from_pretrained(tmp_path / "m", device="cpu").backend == "torch"
 
 

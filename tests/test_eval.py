@@ -148,11 +148,15 @@ def test_probe_suite_is_well_formed():
         resolve_target(p.text, p.target)  # the target occurs in its text
 
 
-def test_export_records_the_backend_check(tiny_model_dir, tmp_path):
+@pytest.mark.parametrize("backend", ["torch-bf16", "onnx-int8"])
+def test_export_records_the_backend_check(tiny_model_dir, tmp_path, backend):
     import shutil
     from pathlib import Path
 
     from newsstance.settings import ModelSettings
+
+    if backend.startswith("onnx"):
+        pytest.importorskip("onnxruntime")
 
     shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "newsmtsc"
     if not shared.is_dir():
@@ -163,8 +167,10 @@ def test_export_records_the_backend_check(tiny_model_dir, tmp_path):
         (data / name).write_text("\n".join((shared / name).read_text().splitlines()[:12]) + "\n")
     model = tmp_path / "model"
     shutil.copytree(tiny_model_dir, model)
-    status = main(["export", "--model", str(model), "--backend", "torch-int8", "--data-dir", str(tmp_path / "data")])
-    record = ModelSettings.load(model).backends["torch-int8"]
+    status = main(["export", "--model", str(model), "--backend", backend, "--data-dir", str(tmp_path / "data")])
+    record = ModelSettings.load(model).backends[backend]
     assert set(record["results"]) == {"newsmtsc-test-rw", "newsmtsc-test-mt"}
     assert status == (0 if record["passed"] else 1)
     assert 0 <= record["results"]["newsmtsc-test-rw"]["agreement"] <= 1
+    if backend.startswith("onnx"):
+        assert (model / record["artefact"]["file"]).is_file() and len(record["artefact"]["sha256"]) == 64

@@ -42,14 +42,15 @@ def test_export_writes_a_fused_int8_file_that_keeps_the_contract(exported):
 
 
 def test_auto_prefers_onnx_only_when_checked_installed_and_present(exported, monkeypatch):
+    monkeypatch.setattr("newsstance.backends.bf16_native", lambda: True)
     settings = ModelSettings.load(exported)
     try:
         assert StanceClassifier.from_pretrained(exported, device="cpu").backend == "torch"  # nothing recorded
-        passed = {"onnx-int8": {"passed": True}, "torch-int8": {"passed": True}}
+        passed = {"onnx-int8": {"passed": True}, "torch-bf16": {"passed": True}}
         dataclasses.replace(settings, backends=passed).save(exported)
         assert StanceClassifier.from_pretrained(exported, device="cpu").backend == "onnx-int8"
         monkeypatch.setattr("newsstance.onnx_backend.onnx_available", lambda: False)
-        assert StanceClassifier.from_pretrained(exported, device="cpu").backend == "torch-int8"
+        assert StanceClassifier.from_pretrained(exported, device="cpu").backend == "torch-bf16"
     finally:
         settings.save(exported)
 
