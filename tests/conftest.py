@@ -86,3 +86,34 @@ def tiny_model_dir(_tiny_classifier, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("tiny-model")
     _tiny_classifier.save_pretrained(path)
     return path
+
+
+@pytest.fixture
+def tiny_config(tiny_base):
+    """A training recipe for the tiny encoder: one short epoch; ``tiny_config(epochs=2)`` changes it."""
+    from newsstance.training import TrainConfig
+
+    base = TrainConfig(
+        base_model=str(tiny_base),
+        pooling="mean+target",
+        epochs=1,
+        batch_size=8,
+        eval_batch_size=8,
+        encoding={"max_length": 64},
+    )
+    return lambda **changes: base.replace(**changes) if changes else base
+
+
+NEWSMTSC = Path(__file__).resolve().parents[2] / "shared" / "data" / "newsmtsc"
+
+
+@pytest.fixture(scope="session")
+def small_data(tmp_path_factory) -> Path:
+    """The first lines of NewsMTSC's own files (read at test time, never copied into the repo)."""
+    if not NEWSMTSC.is_dir():
+        pytest.skip("needs ../shared/data/newsmtsc")
+    path = tmp_path_factory.mktemp("newsmtsc-small")
+    for name, n in [("train.jsonl", 30), ("dev_rw.jsonl", 8), ("dev_mt.jsonl", 6)]:
+        lines = (NEWSMTSC / name).read_text(encoding="utf-8").splitlines()[:n]
+        (path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -1,6 +1,5 @@
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import torch
@@ -12,9 +11,6 @@ from newsstance.training import distill as distill_module
 from newsstance.training.distill import WORK_DIR, distill
 from newsstance.training.distill_loss import distillation_loss
 from newsstance.training.transfer import Sentence, build_transfer_set, replace_spans, whole_word_spans
-
-NEWSMTSC = Path(__file__).resolve().parents[2] / "shared" / "data" / "newsmtsc"
-
 
 # -- transfer set -----------------------------------------------------------------------------
 
@@ -99,29 +95,11 @@ def test_distillation_loss_mixes_gold_and_teacher_terms():
 # -- end to end -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def small_data(tmp_path_factory) -> Path:
-    if not NEWSMTSC.is_dir():
-        pytest.skip("needs ../shared/data/newsmtsc")
-    path = tmp_path_factory.mktemp("newsmtsc-small")
-    for name, n in [("train.jsonl", 20), ("dev_rw.jsonl", 8), ("dev_mt.jsonl", 6)]:
-        lines = (NEWSMTSC / name).read_text(encoding="utf-8").splitlines()[:n]
-        (path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
 def test_distill_trains_a_student_from_a_teacher_and_reuses_its_labels(
-    tiny_base, tiny_model_dir, small_data, tmp_path, monkeypatch
+    tiny_config, tiny_model_dir, small_data, tmp_path, monkeypatch
 ):
     pytest.importorskip("spacy")
-    config = TrainConfig(
-        base_model=str(tiny_base),
-        pooling="mean+target",
-        epochs=1,
-        batch_size=8,
-        eval_batch_size=8,
-        encoding={"max_length": 64},
-    )
+    config = tiny_config()
     out = tmp_path / "student"
     result = distill(config, [tiny_model_dir], small_data, out, max_pairs=15, device="cpu")
     assert set(result.dev) == {"dev_rw", "dev_mt"}

@@ -16,28 +16,6 @@ NEWSMTSC = Path(__file__).resolve().parents[2] / "shared" / "data" / "newsmtsc"
 pytestmark = pytest.mark.skipif(not NEWSMTSC.is_dir(), reason="needs ../shared/data/newsmtsc")
 
 
-@pytest.fixture(scope="module")
-def small_data(tmp_path_factory) -> Path:
-    """The first lines of NewsMTSC's own files (read at test time, never copied into the repo)."""
-    path = tmp_path_factory.mktemp("newsmtsc-small")
-    for name, n in [("train.jsonl", 30), ("dev_rw.jsonl", 8), ("dev_mt.jsonl", 6)]:
-        lines = (NEWSMTSC / name).read_text(encoding="utf-8").splitlines()[:n]
-        (path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def _config(tiny_base, **changes) -> TrainConfig:
-    base = TrainConfig(
-        base_model=str(tiny_base),
-        pooling="mean+target",
-        epochs=1,
-        batch_size=8,
-        eval_batch_size=8,
-        encoding={"max_length": 64},
-    )
-    return base.replace(**changes)
-
-
 def test_reader_gives_one_row_per_target_with_all_mentions(small_data):
     ds = load_newsmtsc(small_data / "train.jsonl")
     raw = [json.loads(line) for line in (small_data / "train.jsonl").read_text().splitlines()]
@@ -49,9 +27,9 @@ def test_reader_gives_one_row_per_target_with_all_mentions(small_data):
     assert all(len(s) == 1 for s in plain["spans"])
 
 
-def test_smoke_training_saves_a_loadable_model(tiny_base, small_data, tmp_path):
+def test_smoke_training_saves_a_loadable_model(tiny_config, small_data, tmp_path):
     result = train(
-        _config(tiny_base), small_data, tmp_path / "out", device="cpu", max_steps=2, report_files=("dev_rw.jsonl",)
+        tiny_config(), small_data, tmp_path / "out", device="cpu", max_steps=2, report_files=("dev_rw.jsonl",)
     )
     out = tmp_path / "out"
     assert result.best_epoch == 1
@@ -69,8 +47,8 @@ def test_smoke_training_saves_a_loadable_model(tiny_base, small_data, tmp_path):
     assert "F1m" in (out / "README.md").read_text()
 
 
-def test_interrupted_training_resumes_to_the_same_weights(tiny_base, small_data, tmp_path, monkeypatch):
-    config = _config(tiny_base, epochs=2, checkpoint_every=2)
+def test_interrupted_training_resumes_to_the_same_weights(tiny_config, small_data, tmp_path, monkeypatch):
+    config = tiny_config(epochs=2, checkpoint_every=2)
     train(config, small_data, tmp_path / "straight", device="cpu")
 
     calls = {"n": 0}
@@ -99,8 +77,8 @@ def test_interrupted_training_resumes_to_the_same_weights(tiny_base, small_data,
         train(config, small_data, tmp_path / "resumed", device="cpu")
 
 
-def test_soup_averages_seed_runs(tiny_base, small_data, tmp_path):
-    config = _config(tiny_base, soup_seeds=[1, 2])
+def test_soup_averages_seed_runs(tiny_config, small_data, tmp_path):
+    config = tiny_config(soup_seeds=[1, 2])
     result = train(config, small_data, tmp_path / "soup", device="cpu", max_steps=2)
     runs = [tmp_path / "soup" / "runs" / f"seed{s}" for s in (1, 2)]
     mean = average_weights(runs)
