@@ -52,6 +52,8 @@ def measure(model: str | None, backend: str, data_dir: str, repeat: int, threads
     articles_per_s = len(texts) / (time.perf_counter() - started)
     import torch
 
+    from newsstance.onnx_backend import available_cores
+
     return {
         "backend": clf.backend,
         "load_s": load_s,
@@ -60,7 +62,7 @@ def measure(model: str | None, backend: str, data_dir: str, repeat: int, threads
         "latency_ms_p95": statistics.quantiles(latencies, n=20)[18],
         "articles_per_s": articles_per_s,
         "peak_rss_mb": peak_rss_mb(),
-        "threads": torch.get_num_threads(),
+        "threads": threads or (available_cores() if clf.backend.startswith("onnx") else torch.get_num_threads()),
     }
 
 

@@ -30,6 +30,13 @@ INPUTS = ("input_ids", "attention_mask", "target_mask", "token_type_ids")
 INSTALL_HINT = "install ONNX Runtime with `pip install 'newsstance[onnx]'` (onnxruntime and onnx)"
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity), which a container may limit."""
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def onnx_available() -> bool:
     import importlib.util
 
@@ -143,7 +150,7 @@ class OnnxStanceModel:
                 f"{path} is missing; create it with `newsstance export --model {path.parent} --backend onnx-int8`"
             )
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or torch.get_num_threads()
+        options.intra_op_num_threads = threads or available_cores()
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.path = path
