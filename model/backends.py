@@ -8,8 +8,8 @@
   CPU only; needs the ``onnx`` extra.
 * ``auto``: on the CPU, the first of ``onnx-int8`` and ``torch-bf16`` that the
   model directory records as having passed the accuracy check of ``newsstance export`` and that
-  this machine can run (natively, for bf16; with ONNX Runtime installed and the file present,
-  for onnx-int8); else ``torch``.
+  this machine can run (natively, for bf16; with ONNX Runtime installed, for onnx-int8, whose
+  file is found or built as :func:`newsstance.onnx_backend.onnx_file` says); else ``torch``.
 """
 
 from __future__ import annotations
@@ -31,16 +31,17 @@ def resolve_backend(
 ) -> str:
     """The concrete backend for ``backend`` on ``device``, given the model's export records
     and (for ONNX) the files in ``model_dir``."""
-    from .onnx_backend import ONNX_FILES, onnx_available
+    from .onnx_backend import onnx_available, onnx_file
 
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
     if backend == "auto":
         if device.type != "cpu":
             return "torch"
-        onnx_file = model_dir is not None and (Path(model_dir) / ONNX_FILES["onnx-int8"]).is_file()
         usable = {
-            "onnx-int8": onnx_file and onnx_available(),
+            "onnx-int8": model_dir is not None
+            and onnx_available()
+            and (onnx_available(export=True) or onnx_file(model_dir, build=False) is not None),
             "torch-bf16": bf16_native(),
         }
         for candidate in _PREFERENCE:

@@ -90,11 +90,17 @@ class StanceClassifier:
         settings = ModelSettings.load(path)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         concrete = resolve_backend(backend, resolve_device(device), settings.backends, path)
+        model = None
         if concrete.startswith("onnx"):
-            from .onnx_backend import ONNX_FILES, OnnxStanceModel
+            from .onnx_backend import load_onnx
 
-            model = OnnxStanceModel(path / ONNX_FILES[concrete], threads=threads)
-        else:
+            try:
+                model = load_onnx(path, concrete, settings.backends.get(concrete), threads, strict=backend == "auto")
+            except ValueError as err:  # auto only: not the file that passed the check
+                logger.warning("%s; using the next backend", err)
+                others = {k: v for k, v in settings.backends.items() if not k.startswith("onnx")}
+                concrete = resolve_backend(backend, resolve_device(device), others, path)
+        if model is None:
             model = StanceModel.from_pretrained(path, pooling=settings.pooling)
         return cls(model, tokenizer, settings, device=device, backend=concrete, model_dir=path)
 

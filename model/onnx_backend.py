@@ -15,10 +15,19 @@
 
 The result is a drop-in for :class:`~newsstance.modeling.StanceModel` at inference: it takes
 the same padded batch and returns float32 logits as a torch tensor.
+
+The export is deterministic (same weights and library versions, same bytes), so a model
+directory need not carry the file: :func:`onnx_file` finds it next to the weights or in the
+cache (``$NEWSSTANCE_CACHE/onnx``, default ``~/.cache/newsstance/onnx``), or builds it there once
+(about ten seconds for MiniLM). The check that ``newsstance export`` records names the file's
+sha256, and ``auto`` uses only a file with that sha256. The shipped model works this way, which
+keeps its committed weights to one fp16 safetensors file.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import tempfile
 from pathlib import Path
 
@@ -27,7 +36,9 @@ import torch
 
 ONNX_FILES = {"onnx-int8": "model.int8.onnx"}
 INPUTS = ("input_ids", "attention_mask", "target_mask", "token_type_ids")
-INSTALL_HINT = "install ONNX Runtime with `pip install 'newsstance[onnx]'` (onnxruntime and onnx)"
+INSTALL_HINT = "install ONNX Runtime with `pip install 'newsstance[onnx]'` (onnxruntime, onnx and onnx-ir)"
+
+logger = logging.getLogger(__name__)
 
 
 def available_cores() -> int:
@@ -37,14 +48,39 @@ def available_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def onnx_available() -> bool:
+def onnx_available(export: bool = False) -> bool:
+    """ONNX Runtime is installed (and, with ``export``, what building the file needs too)."""
     import importlib.util
 
-    return importlib.util.find_spec("onnxruntime") is not None
+    needed = ("onnxruntime", "onnx", "onnx_ir") if export else ("onnxruntime",)
+    return all(importlib.util.find_spec(name) is not None for name in needed)
 
 
-def export_onnx(model_dir: str | Path, backend: str = "onnx-int8") -> Path:
-    """Write ``model_dir/model.int8.onnx`` from the directory's safetensors weights."""
+def cache_dir() -> Path:
+    return Path(os.environ.get("NEWSSTANCE_CACHE", "~/.cache/newsstance")).expanduser() / "onnx"
+
+
+def onnx_file(model_dir: str | Path, backend: str = "onnx-int8", build: bool = True) -> Path | None:
+    """The exported file for ``model_dir``: next to its weights, else in the cache, else (with
+    ``build``) built into the cache now. ``None`` when it is nowhere and may not be built."""
+    from .modeling import WEIGHTS_FILE
+    from .settings import file_sha256
+
+    model_dir = Path(model_dir)
+    local = model_dir / ONNX_FILES[backend]
+    if local.is_file():
+        return local
+    cached = cache_dir() / file_sha256(model_dir / WEIGHTS_FILE)[:16] / ONNX_FILES[backend]
+    if cached.is_file():
+        return cached
+    if not build:
+        return None
+    logger.info("building %s once for %s into %s", ONNX_FILES[backend], model_dir, cached.parent)
+    return export_onnx(model_dir, backend, out=cached)
+
+
+def export_onnx(model_dir: str | Path, backend: str = "onnx-int8", out: str | Path | None = None) -> Path:
+    """Write ``out`` (default ``model_dir/model.int8.onnx``) from the directory's safetensors weights."""
     try:
         from onnxruntime.quantization import QuantType, quantize_dynamic
         from onnxruntime.transformers import optimizer
@@ -75,7 +111,8 @@ def export_onnx(model_dir: str | Path, backend: str = "onnx-int8") -> Path:
     ]
     batch = pad_batch(sample, tokenizer.pad_token_id)
     names = [n for n in INPUTS if n in batch]
-    out = model_dir / ONNX_FILES[backend]
+    out = Path(out) if out is not None else model_dir / ONNX_FILES[backend]
+    out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         raw, fused = Path(tmp) / "model.onnx", Path(tmp) / "model.fused.onnx"
         with torch.inference_mode():
@@ -102,14 +139,16 @@ def export_onnx(model_dir: str | Path, backend: str = "onnx-int8") -> Path:
         optimised.save_model_to_file(str(fused))
         blockwise = Path(tmp) / "model.blockwise.onnx"
         _quantize_after_gelu(fused, blockwise)
+        quantized = Path(tmp) / "model.int8.onnx"
         quantize_dynamic(
             str(blockwise),
-            str(out),
+            str(quantized),
             weight_type=QuantType.QInt8,
             per_channel=True,
             op_types_to_quantize=["MatMul", "Attention", "Gather"],
             extra_options={"DefaultTensorType": 1},  # FLOAT, for outputs of fused ops shape inference skips
         )
+        _copy(quantized, out)
     return out
 
 
@@ -134,6 +173,37 @@ def _quantize_after_gelu(source: Path, target: Path) -> None:
     )
     quantizer.process()
     quantizer.model.save_model_to_file(str(target))
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy (the temporary folder may be on another file system), then rename, so that a
+    reader never sees half a file."""
+    import shutil
+
+    partial = target.with_suffix(".partial")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)
+
+
+def load_onnx(
+    model_dir: str | Path, backend: str, record: dict | None, threads: int | None, strict: bool
+) -> OnnxStanceModel:
+    """Find or build the file and open it. ``record`` is the check ``newsstance export`` saved;
+    a file whose sha256 differs from the checked one raises ``ValueError`` when ``strict`` (so
+    that ``auto`` falls back) and is only warned about otherwise."""
+    from .settings import file_sha256
+
+    path = onnx_file(model_dir, backend)
+    checked = ((record or {}).get("artefact") or {}).get("sha256")
+    if checked and file_sha256(path) != checked:
+        message = (
+            f"{path} differs from the file that passed the accuracy check (other library versions?); "
+            f"run `newsstance export --model {model_dir} --backend {backend}` to check this one"
+        )
+        if strict:
+            raise ValueError(message)
+        logger.warning(message)
+    return OnnxStanceModel(path, threads)
 
 
 class OnnxStanceModel:

@@ -11,7 +11,8 @@ from newsstance.stance import LABELS, Stance
 pytest.importorskip("onnxruntime")
 pytest.importorskip("onnx_ir")
 
-from newsstance.onnx_backend import ONNX_FILES, OnnxStanceModel, export_onnx  # noqa: E402
+from newsstance.onnx_backend import ONNX_FILES, OnnxStanceModel, cache_dir, export_onnx  # noqa: E402
+from newsstance.settings import file_sha256  # noqa: E402
 
 TEXT = "the minister said ruiz was wrong, and ruiz said the party was wrong."
 
@@ -41,23 +42,40 @@ def test_export_writes_a_fused_int8_file_that_keeps_the_contract(exported):
         fast.save_pretrained(exported.parent / "copy")
 
 
-def test_auto_prefers_onnx_only_when_checked_installed_and_present(exported, monkeypatch):
+def test_auto_prefers_onnx_only_when_checked_installed_and_the_checked_file(exported, monkeypatch, caplog):
     monkeypatch.setattr("newsstance.backends.bf16_native", lambda: True)
     settings = ModelSettings.load(exported)
+    sha = file_sha256(exported / ONNX_FILES["onnx-int8"])
+
+    def record(onnx_sha):
+        onnx = {"passed": True, "artefact": {"sha256": onnx_sha}}
+        dataclasses.replace(settings, backends={"onnx-int8": onnx, "torch-bf16": {"passed": True}}).save(exported)
+        return StanceClassifier.from_pretrained(exported, device="cpu").backend
+
     try:
         assert StanceClassifier.from_pretrained(exported, device="cpu").backend == "torch"  # nothing recorded
-        passed = {"onnx-int8": {"passed": True}, "torch-bf16": {"passed": True}}
-        dataclasses.replace(settings, backends=passed).save(exported)
-        assert StanceClassifier.from_pretrained(exported, device="cpu").backend == "onnx-int8"
-        monkeypatch.setattr("newsstance.onnx_backend.onnx_available", lambda: False)
-        assert StanceClassifier.from_pretrained(exported, device="cpu").backend == "torch-bf16"
+        assert record(sha) == "onnx-int8"
+        assert record("0" * 64) == "torch-bf16"  # another file than the checked one
+        assert "differs from the file that passed" in caplog.text
+        monkeypatch.setattr("newsstance.onnx_backend.onnx_available", lambda export=False: False)
+        assert record(sha) == "torch-bf16"  # ONNX Runtime not installed
     finally:
         settings.save(exported)
 
 
-def test_onnx_backend_errors_name_the_fix(tiny_model_dir, tmp_path):
+def test_a_model_without_the_file_builds_it_once_into_the_cache(tiny_model_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSSTANCE_CACHE", str(tmp_path / "cache"))
+    clf = StanceClassifier.from_pretrained(tiny_model_dir, backend="onnx-int8")
+    built = cache_dir() / file_sha256(tiny_model_dir / "model.safetensors")[:16] / ONNX_FILES["onnx-int8"]
+    assert clf.model.path == built and built.is_file()
+    assert not (tiny_model_dir / ONNX_FILES["onnx-int8"]).exists()
+    monkeypatch.setattr("newsstance.onnx_backend.export_onnx", lambda *a, **k: pytest.fail("built twice"))
+    assert StanceClassifier.from_pretrained(tiny_model_dir, backend="onnx-int8").model.path == built
+
+
+def test_onnx_backend_errors_name_the_fix(tmp_path):
     with pytest.raises(FileNotFoundError, match="newsstance export --model .* --backend onnx-int8"):
-        StanceClassifier.from_pretrained(tiny_model_dir, backend="onnx-int8")
+        OnnxStanceModel(tmp_path / "model.int8.onnx")
     with pytest.raises(ValueError, match="CPU only"):
         backends.resolve_backend("onnx-int8", backends.torch.device("cuda"), {})
     with pytest.raises(ValueError, match="unknown ONNX backend"):
