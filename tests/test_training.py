@@ -140,3 +140,20 @@ def test_assembled_base_models_resolve_from_the_bases_cache(tiny_base, tmp_path,
 def test_missing_data_names_the_flag(tmp_path):
     with pytest.raises(FileNotFoundError, match="--data"):
         load_newsmtsc(tmp_path / "train.jsonl")
+
+
+def test_init_model_starts_from_a_trained_model(tiny_config, tiny_model_dir, small_data, tmp_path):
+    import shutil
+
+    from safetensors.torch import save_file
+
+    init = tmp_path / "init"
+    shutil.copytree(tiny_model_dir, init)
+    start = {k: v + 0.5 for k, v in load_file(init / "model.safetensors").items()}  # unlike any fresh start
+    save_file(start, init / "model.safetensors")
+    config = tiny_config(init_model=str(init), learning_rate=1e-12, warmup_ratio=0.0)
+    train(config, small_data, tmp_path / "out", device="cpu", max_steps=1)
+    got = load_file(tmp_path / "out" / "model.safetensors")
+    assert all((start[k].float() - got[k].float()).abs().max() < 1e-2 for k in start)
+    with pytest.raises(ValueError, match="another pooling"):
+        train(config.replace(pooling="cls"), small_data, tmp_path / "cls", device="cpu", max_steps=1)

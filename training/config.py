@@ -16,6 +16,9 @@ class TrainConfig:
     """Every setting of a training run. Unknown keys in a JSON recipe are an error."""
 
     base_model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    # a model directory of the same architecture whose weights (encoder and head) start the run
+    # instead of the base model's encoder and a fresh head; "" for none
+    init_model: str = ""
     encoding: EncodingConfig = field(default_factory=EncodingConfig)
     pooling: str = "cls"
     further_mentions: bool = True

@@ -138,7 +138,14 @@ def train_one(
     # The head starts from a fixed seed, so that every run of a recipe shares its starting point
     # (weight averaging across seeds needs it); the training seed drives data order and dropout.
     torch.manual_seed(0)
-    model = StanceModel.from_base(base_path, config.pooling, config.classifier_dropout).to(dev_device)
+    model = StanceModel.from_base(base_path, config.pooling, config.classifier_dropout)
+    if config.init_model:
+        init = Path(config.init_model)
+        if ModelSettings.load(init).pooling != config.pooling:
+            raise ValueError(f"init_model {init} has another pooling than the recipe's {config.pooling!r}")
+        model.load_state_dict(load_file(init / "model.safetensors"))
+        model.float()
+    model = model.to(dev_device)
     torch.manual_seed(config.seed)
     settings = ModelSettings(
         encoding=config.encoding,
