@@ -16,7 +16,7 @@ import numpy as np
 
 from newsstance.backends import bf16_native
 from newsstance.classifier import StanceClassifier
-from newsstance.settings import ModelSettings
+from newsstance.settings import ModelSettings, file_sha256
 
 from .config import TrainConfig
 from .data import load_newsmtsc
@@ -144,9 +144,14 @@ def distill(
         pair_probs=mean[len(gold_items) :].tolist(),
         teachers=described,
         construction={
-            "sources": [*config.train_files, *(Path(p).name for p in extra_sources)],
+            "sources": {
+                f"{p.parent.name}/{p.name}": file_sha256(p)
+                for p in [*(data_dir / f for f in config.train_files), *map(Path, extra_sources)]
+            },
             "max_pairs": max_pairs,
             "teacher_backend": teacher_backend,
+            "distill_weight": config.distill_weight,
+            "distill_temperature": config.distill_temperature,
         },
     )
     return train(config, data_dir, output_dir, device=device, report_files=report_files, teacher=targets)
