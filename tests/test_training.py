@@ -157,3 +157,16 @@ def test_init_model_starts_from_a_trained_model(tiny_config, tiny_model_dir, sma
     assert all((start[k].float() - got[k].float()).abs().max() < 1e-2 for k in start)
     with pytest.raises(ValueError, match="another pooling"):
         train(config.replace(pooling="cls"), small_data, tmp_path / "cls", device="cpu", max_steps=1)
+
+
+def test_soup_with_averages_a_trained_run_with_other_models(tiny_config, tiny_model_dir, small_data, tmp_path):
+    result = train(tiny_config(soup_with=[str(tiny_model_dir)]), small_data, tmp_path / "s", device="cpu", max_steps=2)
+    mean = average_weights([tmp_path / "s" / "runs" / "seed42", tiny_model_dir])
+    got = load_file(tmp_path / "s" / "model.safetensors")
+    assert all((got[k].float() - mean[k]).abs().max() < 1e-2 for k in mean)
+    metrics = json.loads((tmp_path / "s" / "newsstance.json").read_text())["metrics"]
+    assert metrics["soup_with"][0]["path"] == str(tiny_model_dir)
+    assert "1 other trained model" in (tmp_path / "s" / "README.md").read_text()
+    assert set(result.dev) == {"dev_rw", "dev_mt"}
+    with pytest.raises(ValueError, match="another pooling"):
+        train(tiny_config(soup_with=[str(tiny_model_dir)], pooling="cls"), small_data, tmp_path / "c", device="cpu")

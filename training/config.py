@@ -36,6 +36,9 @@ class TrainConfig:
     checkpoint_every: int = 200
     seed: int = 42
     soup_seeds: tuple[int, ...] = ()
+    # trained model directories (same base model, pooling and head initialisation) whose weights
+    # are averaged with this recipe's trained weights
+    soup_with: tuple[str, ...] = ()
     # distillation (used by `newsstance distill` only): the loss on a gold example is
     # (1 - distill_weight) * cross-entropy + distill_weight * T² * KL(teacher ‖ student) at
     # temperature T = distill_temperature; a transfer example has the KL term alone.
@@ -45,7 +48,7 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if isinstance(self.encoding, dict):
             object.__setattr__(self, "encoding", EncodingConfig.from_dict(self.encoding))
-        for name in ("train_files", "dev_files", "soup_seeds"):
+        for name in ("train_files", "dev_files", "soup_seeds", "soup_with"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         positive = ("epochs", "batch_size", "eval_batch_size", "checkpoint_every")
         for name in positive:
@@ -69,7 +72,7 @@ class TrainConfig:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        for name in ("train_files", "dev_files", "soup_seeds"):
+        for name in ("train_files", "dev_files", "soup_seeds", "soup_with"):
             data[name] = list(data[name])
         return data
 

@@ -33,8 +33,9 @@ def write_model_card(directory: str | Path, settings: ModelSettings, extra: str 
         f"- Selected epoch (best mean F1m over the dev sets): {metrics.get('best_epoch')}.",
         *(
             [
-                f"- Weights: the average of {len(metrics['soup_of_seeds'])} runs of this recipe "
-                f"(seeds {metrics['soup_of_seeds']}), each at its own best dev epoch."
+                f"- Weights: the average of {len(metrics['soup_of_seeds'])} run(s) of this recipe "
+                f"(seeds {metrics['soup_of_seeds']}), each at its own best dev epoch"
+                + (f", and {len(metrics['soup_with'])} other trained model(s)." if metrics.get("soup_with") else ".")
             ]
             if metrics.get("soup_of_seeds")
             else []

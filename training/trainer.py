@@ -350,23 +350,29 @@ def train(
     teacher: TeacherTargets | None = None,
 ) -> TrainResult:
     """Train one model, or, when the recipe lists ``soup_seeds``, one per seed (in
-    ``output_dir/runs/seedN``) and save the average of their weights to ``output_dir``.
+    ``output_dir/runs/seedN``) and save the average of their weights to ``output_dir``;
+    ``soup_with`` adds already trained models to that average.
 
     Finished seed runs are skipped and unfinished ones resume, so an interrupted soup
     continues where it stopped.
     """
-    if not config.soup_seeds:
+    if not config.soup_seeds and not config.soup_with:
         return train_one(config, data_dir, output_dir, device, report_files, log_every, max_steps, teacher)
     from .soup import soup
 
     data_dir, output_dir = Path(data_dir), Path(output_dir)
+    others = [Path(p) for p in config.soup_with]
+    for other in others:
+        if ModelSettings.load(other).pooling != config.pooling:
+            raise ValueError(f"soup_with model {other} has another pooling than the recipe's {config.pooling!r}")
+    seed_list = config.soup_seeds or (config.seed,)
     runs = []
-    for seed in config.soup_seeds:
+    for seed in seed_list:
         run_dir = output_dir / "runs" / f"seed{seed}"
         if not (run_dir / SETTINGS_FILE).is_file() or (run_dir / CHECKPOINT_DIR).exists():
             logger.info("soup: training seed %d into %s", seed, run_dir)
             train_one(
-                config.replace(seed=seed, soup_seeds=[]),
+                config.replace(seed=seed, soup_seeds=[], soup_with=[]),
                 data_dir,
                 run_dir,
                 device,
@@ -376,23 +382,25 @@ def train(
                 teacher,
             )
         runs.append(run_dir)
-    soup(runs, output_dir)
+    soup([*runs, *others], output_dir)
     seeds = [ModelSettings.load(r).metrics for r in runs]
     splits = [*seeds[0]["dev"], *seeds[0]["test"]]
     rows = [
-        "| split | " + " | ".join(f"seed {s}" for s in config.soup_seeds) + " | mean ± sd |",
+        "| split | " + " | ".join(f"seed {s}" for s in seed_list) + " | mean ± sd |",
         "|---" * (len(runs) + 2) + "|",
     ]
     spread = {}
     for split in splits:
         values = [m["dev"].get(split, m["test"].get(split, {})).get("f1m") for m in seeds]
-        spread[split] = {"f1m": values, "mean": float(np.mean(values)), "sd": float(np.std(values, ddof=1))}
-        rows.append(
-            f"| {split} | "
-            + " | ".join(f"{v:.4f}" for v in values)
-            + f" | {np.mean(values):.4f} ± {np.std(values, ddof=1):.4f} |"
+        sd = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+        spread[split] = {"f1m": values, "mean": float(np.mean(values)), "sd": sd}
+        rows.append(f"| {split} | " + " | ".join(f"{v:.4f}" for v in values) + f" | {np.mean(values):.4f} ± {sd:.4f} |")
+    card = "## The runs behind the average (F1m of each run's own model)\n\n" + "\n".join(rows)
+    soup_with = [{"path": str(o), "weights_sha256": file_sha256(o / "model.safetensors")} for o in others]
+    if others:
+        card += "\n\nAveraged with these trained models as well (same base model and head initialisation):\n\n" + (
+            "\n".join(f"- `{o['path']}` (weights sha256 `{o['weights_sha256'][:12]}…`)" for o in soup_with)
         )
-    card = "## The seeds behind the average (F1m of each seed's own model)\n\n" + "\n".join(rows)
     seconds = sum(m["train_seconds"] for m in seeds)
     data_hashes = ModelSettings.load(runs[0]).data
     dev = _finish(
@@ -403,7 +411,8 @@ def train(
         report_files,
         data_hashes,
         {
-            "soup_of_seeds": list(config.soup_seeds),
+            "soup_of_seeds": list(seed_list),
+            **({"soup_with": soup_with} if soup_with else {}),
             "seed_runs": spread,
             "best_epoch": [m["best_epoch"] for m in seeds],
             "train_seconds": round(seconds, 1),
