@@ -42,8 +42,8 @@ def test_export_writes_a_fused_int8_file_that_keeps_the_contract(exported):
         fast.save_pretrained(exported.parent / "copy")
 
 
-def test_auto_prefers_onnx_only_when_checked_installed_and_the_checked_file(exported, monkeypatch, caplog):
-    monkeypatch.setattr("newsstance.backends.bf16_native", lambda: True)
+def test_auto_uses_onnx_only_when_checked_installed_and_the_checked_file(exported, monkeypatch, caplog):
+    monkeypatch.setattr("newsstance.backends.bf16_native", lambda: False)
     settings = ModelSettings.load(exported)
     sha = file_sha256(exported / ONNX_FILES["onnx-int8"])
 
@@ -55,10 +55,13 @@ def test_auto_prefers_onnx_only_when_checked_installed_and_the_checked_file(expo
     try:
         assert StanceClassifier.from_pretrained(exported, device="cpu").backend == "torch"  # nothing recorded
         assert record(sha) == "onnx-int8"
-        assert record("0" * 64) == "torch-bf16"  # another file than the checked one
+        assert record("0" * 64) == "torch"  # another file than the checked one
         assert "differs from the file that passed" in caplog.text
+        monkeypatch.setattr("newsstance.backends.bf16_native", lambda: True)
+        assert record(sha) == "torch-bf16"  # measured faster where bf16 is native
+        monkeypatch.setattr("newsstance.backends.bf16_native", lambda: False)
         monkeypatch.setattr("newsstance.onnx_backend.onnx_available", lambda export=False: False)
-        assert record(sha) == "torch-bf16"  # ONNX Runtime not installed
+        assert record(sha) == "torch"  # ONNX Runtime not installed
     finally:
         settings.save(exported)
 
