@@ -12,6 +12,10 @@ def _row(name: str, m: dict[str, Any]) -> str:
     return f"| {name} | {m['n']} | {m['f1m']:.4f} | {m['accuracy']:.4f} |"
 
 
+def _epochs(best: int | list[int] | None) -> str:
+    return ", ".join(map(str, best)) + " (per run)" if isinstance(best, list) else str(best)
+
+
 def write_model_card(directory: str | Path, settings: ModelSettings, extra: str = "") -> Path:
     """Write ``README.md``: what the model is, how it was trained, and its measured figures."""
     metrics, cfg, enc = settings.metrics, settings.training, settings.encoding
@@ -30,11 +34,11 @@ def write_model_card(directory: str | Path, settings: ModelSettings, extra: str 
         f"warm-up {cfg.get('warmup_ratio')}, label smoothing {cfg.get('label_smoothing')}, seed {cfg.get('seed')}, "
         f"further mentions {'marked' if cfg.get('further_mentions') else 'ignored'}.",
         f"- Pooling: `{settings.pooling}`.",
-        f"- Selected epoch (best mean F1m over the dev sets): {metrics.get('best_epoch')}.",
+        f"- Selected epoch (best mean F1m over the dev sets): {_epochs(metrics.get('best_epoch'))}.",
         *(
             [
                 f"- Weights: the average of {len(metrics['soup_of_seeds'])} run(s) of this recipe "
-                f"(seeds {metrics['soup_of_seeds']}), each at its own best dev epoch"
+                f"(seeds {', '.join(map(str, metrics['soup_of_seeds']))}), each at its own best dev epoch"
                 + (f", and {len(metrics['soup_with'])} other trained model(s)." if metrics.get("soup_with") else ".")
             ]
             if metrics.get("soup_of_seeds")

@@ -385,16 +385,18 @@ def train(
     soup([*runs, *others], output_dir)
     seeds = [ModelSettings.load(r).metrics for r in runs]
     splits = [*seeds[0]["dev"], *seeds[0]["test"]]
+    several = len(runs) > 1
     rows = [
-        "| split | " + " | ".join(f"seed {s}" for s in seed_list) + " | mean ± sd |",
-        "|---" * (len(runs) + 2) + "|",
+        "| split | " + " | ".join(f"seed {s}" for s in seed_list) + (" | mean ± sd |" if several else " |"),
+        "|---" * (len(runs) + 1 + several) + "|",
     ]
     spread = {}
     for split in splits:
         values = [m["dev"].get(split, m["test"].get(split, {})).get("f1m") for m in seeds]
         sd = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
         spread[split] = {"f1m": values, "mean": float(np.mean(values)), "sd": sd}
-        rows.append(f"| {split} | " + " | ".join(f"{v:.4f}" for v in values) + f" | {np.mean(values):.4f} ± {sd:.4f} |")
+        spread_cell = f" | {np.mean(values):.4f} ± {sd:.4f} |" if several else " |"
+        rows.append(f"| {split} | " + " | ".join(f"{v:.4f}" for v in values) + spread_cell)
     card = "## The runs behind the average (F1m of each run's own model)\n\n" + "\n".join(rows)
     soup_with = [{"path": str(o), "weights_sha256": file_sha256(o / "model.safetensors")} for o in others]
     if others:
