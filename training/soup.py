@@ -1,7 +1,9 @@
 """Average the weights of several runs of one recipe (a "model soup", Wortsman et al. 2022).
 
 Runs of one recipe start from the same pretrained encoder and the same head initialisation,
-so their fine-tuned weights can be averaged into one model of the same size.
+so their fine-tuned weights can be averaged into one model of the same size. Models of other
+recipes that share that starting point average too (``soup_with``: the shipped model is a
+distilled student averaged with the gold-trained soup); whether it helps is for dev to say.
 """
 
 from __future__ import annotations
