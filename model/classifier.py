@@ -73,7 +73,7 @@ class StanceClassifier:
     ) -> StanceClassifier:
         """Load a model directory written by :meth:`save_pretrained` (offline, no download).
 
-        ``backend``: ``auto``, ``torch``, ``onnx-int8``, ``torch-int8`` or ``torch-bf16``
+        ``backend``: ``auto``, ``torch``, ``onnx-int8`` or ``torch-bf16``
         (see :mod:`newsstance.backends`).
         ``threads``: CPU threads for PyTorch (a process-wide setting, so only changed when
         given); PyTorch's default is the process's available cores.

@@ -107,8 +107,8 @@ def distill(
     data_dir, output_dir = Path(data_dir), Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     teacher_dirs = [Path(t) for t in teachers]
-    for t in teacher_dirs:
-        ModelSettings.load(t)  # fails early, naming the fix, for a directory that is not a model
+    # loaded first: fails early, naming the fix, for a directory that is not a model
+    teacher_settings = [ModelSettings.load(t) for t in teacher_dirs]
     if teacher_backend == "auto":
         teacher_backend = "torch-bf16" if bf16_native() and device in (None, "cpu") else "torch"
 
@@ -121,11 +121,10 @@ def distill(
     items = gold_items + pair_items
 
     per_teacher, described = [], []
-    for n, t in enumerate(teacher_dirs):
+    for n, (t, settings) in enumerate(zip(teacher_dirs, teacher_settings)):
         cache = work / f"teacher_probs.{n}.{t.name}.jsonl"
         probs = np.asarray(teacher_probabilities(t, items, cache, teacher_backend))
         per_teacher.append(probs)
-        settings = ModelSettings.load(t)
         dev = settings.metrics.get("dev", {})
         described.append(
             {

@@ -20,7 +20,7 @@ from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 from newsstance.classifier import StanceClassifier, resolve_device
 from newsstance.encoding import encode, pad_batch
 from newsstance.eval.metrics import classification_metrics
-from newsstance.modeling import StanceModel
+from newsstance.modeling import WEIGHTS_FILE, StanceModel
 from newsstance.settings import SETTINGS_FILE, ModelSettings, file_sha256, library_versions
 
 from .base_models import resolve_base_model
@@ -143,7 +143,7 @@ def train_one(
         init = Path(config.init_model)
         if ModelSettings.load(init).pooling != config.pooling:
             raise ValueError(f"init_model {init} has another pooling than the recipe's {config.pooling!r}")
-        model.load_state_dict(load_file(init / "model.safetensors"))
+        model.load_state_dict(load_file(init / WEIGHTS_FILE))
         model.float()
     model = model.to(dev_device)
     torch.manual_seed(config.seed)
@@ -398,7 +398,7 @@ def train(
         spread_cell = f" | {np.mean(values):.4f} ± {sd:.4f} |" if several else " |"
         rows.append(f"| {split} | " + " | ".join(f"{v:.4f}" for v in values) + spread_cell)
     card = "## The runs behind the average (F1m of each run's own model)\n\n" + "\n".join(rows)
-    soup_with = [{"path": str(o), "weights_sha256": file_sha256(o / "model.safetensors")} for o in others]
+    soup_with = [{"path": str(o), "weights_sha256": file_sha256(o / WEIGHTS_FILE)} for o in others]
     if others:
         card += "\n\nAveraged with these trained models as well (same base model and head initialisation):\n\n" + (
             "\n".join(f"- `{o['path']}` (weights sha256 `{o['weights_sha256'][:12]}…`)" for o in soup_with)
