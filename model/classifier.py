@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 from transformers import AutoTokenizer
 
 from .backends import apply_backend, resolve_backend
-from .encoding import Target, check_text, encode, pad_batch, resolve_target
+from .encoding import Target, check_text, encode, example_batch, pad_batch, resolve_target
 from .modeling import StanceModel
 from .settings import ModelSettings
 from .stance import LABELS, Stance
@@ -50,12 +50,14 @@ class StanceClassifier:
         device: str | torch.device | None = None,
         backend: str = "torch",
         model_dir: str | Path | None = None,
+        threads: int | None = None,
     ) -> None:
         self.tokenizer = tokenizer
         self.settings = settings
         self.device = resolve_device(device)
         self.backend = resolve_backend(backend, self.device, settings.backends, model_dir)
-        self.model = apply_backend(model.to(self.device), self.backend)
+        example = example_batch(tokenizer, settings.encoding) if self.backend.startswith("openvino") else None
+        self.model = apply_backend(model.to(self.device), self.backend, example=example, threads=threads)
 
     @property
     def encoding(self):
@@ -73,10 +75,10 @@ class StanceClassifier:
     ) -> StanceClassifier:
         """Load a model directory written by :meth:`save_pretrained` (offline, no download).
 
-        ``backend``: ``auto``, ``torch``, ``onnx-int8`` or ``torch-bf16``
+        ``backend``: ``auto``, ``torch``, ``openvino-bf16`` or ``onnx-int8``
         (see :mod:`newsstance.backends`).
-        ``threads``: CPU threads for PyTorch (a process-wide setting, so only changed when
-        given); PyTorch's default is the process's available cores.
+        ``threads``: CPU threads (for PyTorch a process-wide setting, so only changed when
+        given); the default is the process's available cores.
         """
         if threads is not None:
             if threads < 1:
@@ -102,7 +104,7 @@ class StanceClassifier:
                 concrete = resolve_backend(backend, resolve_device(device), others, path)
         if model is None:
             model = StanceModel.from_pretrained(path, pooling=settings.pooling)
-        return cls(model, tokenizer, settings, device=device, backend=concrete, model_dir=path)
+        return cls(model, tokenizer, settings, device=device, backend=concrete, model_dir=path, threads=threads)
 
     def save_pretrained(self, path: str | Path, dtype: torch.dtype | None = None) -> Path:
         """Write a self-describing model directory: config, safetensors weights, tokenizer, settings.

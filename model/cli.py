@@ -11,7 +11,7 @@ from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # newsstance.backends.BACKENDS, spelled out so that parsing arguments does not import torch
-BACKENDS = ("auto", "torch", "onnx-int8", "torch-bf16")
+BACKENDS = ("auto", "torch", "openvino-bf16", "onnx-int8")
 
 
 def _add_recipe_args(p: argparse.ArgumentParser) -> None:
@@ -88,8 +88,8 @@ def _add_distill(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--teacher-backend",
         default="auto",
-        choices=["auto", "torch", "torch-bf16"],
-        help="how the teachers run when labelling (auto: bf16 on CPUs with native bf16)",
+        choices=["auto", "torch", "openvino-bf16"],
+        help="how the teachers run when labelling (auto: openvino-bf16 where installed and bf16 is native)",
     )
     _add_recipe_args(p)
 

@@ -266,3 +266,13 @@ def pad_batch(features: Sequence[dict[str, list[int]]], pad_token_id: int) -> di
         )
         for key in features[0]
     }
+
+
+def example_batch(tokenizer: Any, config: EncodingConfig) -> dict[str, Any]:
+    """A small padded batch of two encoded examples, of different lengths, for tracing the
+    network into another runtime (ONNX, OpenVINO)."""
+    sample = [
+        encode(tokenizer, "Critics said Ana Ruiz was wrong about the deal.", [(13, 21)], config),
+        encode(tokenizer, "Bo Lee won.", [(0, 6)], config),
+    ]
+    return pad_batch(sample, tokenizer.pad_token_id)

@@ -13,6 +13,7 @@ from .stance import LABELS
 
 POOLINGS = ("cls", "mean", "cls+target", "mean+target")
 WEIGHTS_FILE = "model.safetensors"
+INPUT_NAMES = ("input_ids", "attention_mask", "target_mask", "token_type_ids")  # forward's order
 
 
 class StanceModel(nn.Module):

@@ -35,7 +35,6 @@ import numpy as np
 import torch
 
 ONNX_FILES = {"onnx-int8": "model.int8.onnx"}
-INPUTS = ("input_ids", "attention_mask", "target_mask", "token_type_ids")
 INSTALL_HINT = "install ONNX Runtime with `pip install 'newsstance[onnx]'` (onnxruntime, onnx and onnx-ir)"
 
 logger = logging.getLogger(__name__)
@@ -90,8 +89,8 @@ def export_onnx(model_dir: str | Path, backend: str = "onnx-int8", out: str | Pa
     from safetensors.torch import load_file
     from transformers import AutoConfig, AutoModel, AutoTokenizer
 
-    from .encoding import encode, pad_batch
-    from .modeling import WEIGHTS_FILE, StanceModel
+    from .encoding import example_batch
+    from .modeling import INPUT_NAMES, WEIGHTS_FILE, StanceModel
     from .settings import ModelSettings
 
     if backend not in ONNX_FILES:
@@ -105,12 +104,8 @@ def export_onnx(model_dir: str | Path, backend: str = "onnx-int8", out: str | Pa
     model.load_state_dict(load_file(model_dir / WEIGHTS_FILE))
     model = model.float().eval()
     tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
-    sample = [
-        encode(tokenizer, "Critics said Ana Ruiz was wrong about the deal.", [(13, 21)], settings.encoding),
-        encode(tokenizer, "Bo Lee won.", [(0, 6)], settings.encoding),
-    ]
-    batch = pad_batch(sample, tokenizer.pad_token_id)
-    names = [n for n in INPUTS if n in batch]
+    batch = example_batch(tokenizer, settings.encoding)
+    names = [n for n in INPUT_NAMES if n in batch]
     out = Path(out) if out is not None else model_dir / ONNX_FILES[backend]
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:

@@ -30,7 +30,7 @@ def file_sha256(path: str | Path) -> str:
 def library_versions() -> dict[str, str]:
     """Versions of the libraries that shape a model's numbers, for provenance."""
     versions = {"python": platform.python_version()}
-    for name in ("newsstance", "torch", "transformers", "datasets", "tokenizers"):
+    for name in ("newsstance", "torch", "transformers", "datasets", "tokenizers", "onnxruntime", "openvino"):
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

@@ -148,15 +148,14 @@ def test_probe_suite_is_well_formed():
         resolve_target(p.text, p.target)  # the target occurs in its text
 
 
-@pytest.mark.parametrize("backend", ["torch-bf16", "onnx-int8"])
+@pytest.mark.parametrize("backend", ["openvino-bf16", "onnx-int8"])
 def test_export_records_the_backend_check(tiny_model_dir, tmp_path, backend):
     import shutil
     from pathlib import Path
 
     from newsstance.settings import ModelSettings
 
-    if backend.startswith("onnx"):
-        pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnxruntime" if backend.startswith("onnx") else "openvino")
 
     shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "newsmtsc"
     if not shared.is_dir():

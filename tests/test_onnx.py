@@ -49,7 +49,7 @@ def test_auto_uses_onnx_only_when_checked_installed_and_the_checked_file(exporte
 
     def record(onnx_sha):
         onnx = {"passed": True, "artefact": {"sha256": onnx_sha}}
-        dataclasses.replace(settings, backends={"onnx-int8": onnx, "torch-bf16": {"passed": True}}).save(exported)
+        dataclasses.replace(settings, backends={"onnx-int8": onnx, "openvino-bf16": {"passed": True}}).save(exported)
         return StanceClassifier.from_pretrained(exported, device="cpu").backend
 
     try:
@@ -58,7 +58,8 @@ def test_auto_uses_onnx_only_when_checked_installed_and_the_checked_file(exporte
         assert record("0" * 64) == "torch"  # another file than the checked one
         assert "differs from the file that passed" in caplog.text
         monkeypatch.setattr("newsstance.backends.bf16_native", lambda: True)
-        assert record(sha) == "torch-bf16"  # measured faster where bf16 is native
+        monkeypatch.setattr("newsstance.openvino_backend.openvino_available", lambda: True)
+        assert record(sha) == "openvino-bf16"  # measured faster where bf16 is native
         monkeypatch.setattr("newsstance.backends.bf16_native", lambda: False)
         monkeypatch.setattr("newsstance.onnx_backend.onnx_available", lambda export=False: False)
         assert record(sha) == "torch"  # ONNX Runtime not installed

@@ -16,6 +16,7 @@ import numpy as np
 
 from newsstance.backends import bf16_native
 from newsstance.classifier import StanceClassifier
+from newsstance.openvino_backend import openvino_available
 from newsstance.settings import ModelSettings, file_sha256
 
 from .config import TrainConfig
@@ -99,8 +100,8 @@ def distill(
 ) -> TrainResult:
     """Train the student ``config`` on gold labels plus the teachers' averaged probabilities.
 
-    ``teacher_backend="auto"`` labels in bfloat16 on CPUs with native bf16 (a large teacher is
-    slow in float32), else in float32.
+    ``teacher_backend="auto"`` labels with ``openvino-bf16`` where OpenVINO is installed and
+    the CPU has native bf16 (a large teacher is slow in float32), else with ``torch``.
     """
     if not teachers:
         raise ValueError("give at least one teacher model directory (--teacher DIR)")
@@ -110,7 +111,8 @@ def distill(
     # loaded first: fails early, naming the fix, for a directory that is not a model
     teacher_settings = [ModelSettings.load(t) for t in teacher_dirs]
     if teacher_backend == "auto":
-        teacher_backend = "torch-bf16" if bf16_native() and device in (None, "cpu") else "torch"
+        fast = openvino_available() and bf16_native() and device in (None, "cpu")
+        teacher_backend = "openvino-bf16" if fast else "torch"
 
     work = output_dir / WORK_DIR
     work.mkdir(exist_ok=True)
