@@ -13,6 +13,7 @@ Schemes:
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -166,21 +167,19 @@ def segments(text: str, spans: Sequence[Span], config: EncodingConfig) -> tuple[
     return first, second, first_spans
 
 
-def window(tokenizer: Any, text: str, spans: Sequence[Span], config: EncodingConfig) -> tuple[str, tuple[Span, ...]]:
+def window(
+    tokenizer: Any, text: str, spans: Sequence[Span], config: EncodingConfig, name_len: int | None = None
+) -> tuple[str, tuple[Span, ...]]:
     """Cut ``text`` to a window around the mentions when it is longer than the model takes.
 
     Returns the (possibly shortened) text and the spans shifted into it. The window holds the
     largest run of consecutive mentions that fits; mentions outside it are dropped whole,
-    never cut in half.
+    never cut in half. ``name_len``: the pair segment's length in tokens, when the caller
+    has it already.
     """
-    name_len = (
-        len(tokenizer.tokenize(clip_name(tokenizer, target_name(text, spans), config))) if config.uses_pair else 0
-    )
-    marker_len = (
-        len(tokenizer.tokenize(config.marker_start)) + len(tokenizer.tokenize(config.marker_end))
-        if config.uses_markers
-        else 0
-    )
+    if name_len is None:
+        name_len = _clip(tokenizer, target_name(text, spans), config)[1] if config.uses_pair else 0
+    marker_len = _marker_len(tokenizer, config)
     special = 3 if config.uses_pair else 2
     fixed = config.max_length - special - name_len - _WINDOW_MARGIN
     if fixed - marker_len < 8:
@@ -217,9 +216,36 @@ def window(tokenizer: Any, text: str, spans: Sequence[Span], config: EncodingCon
 
 def clip_name(tokenizer: Any, name: str, config: EncodingConfig) -> str:
     """The name, cut to at most a quarter of ``max_length`` tokens, so that the text keeps the room."""
+    return _clip(tokenizer, name, config)[0]
+
+
+def _clip(tokenizer: Any, name: str, config: EncodingConfig) -> tuple[str, int]:
+    """:func:`clip_name` and the clipped name's length in tokens, from one tokenizer call
+    (two when the name is cut: a cut name is tokenised again, as the model will see it)."""
     limit = config.max_length // 4
     offsets = tokenizer(name, add_special_tokens=False, return_offsets_mapping=True, verbose=False)["offset_mapping"]
-    return name if len(offsets) <= limit else name[: offsets[limit - 1][1]]
+    if len(offsets) <= limit:
+        return name, len(offsets)
+    clipped = name[: offsets[limit - 1][1]]
+    return clipped, len(tokenizer.tokenize(clipped))
+
+
+_MARKER_LENGTHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _marker_len(tokenizer: Any, config: EncodingConfig) -> int:
+    """Tokens that the two markers add around one mention (0 without markers), computed once
+    per tokenizer and marker pair."""
+    if not config.uses_markers:
+        return 0
+    key = (config.marker_start, config.marker_end)
+    try:
+        known = _MARKER_LENGTHS.setdefault(tokenizer, {})
+    except TypeError:  # a tokenizer that cannot be weakly referenced: no cache
+        known = {}
+    if key not in known:
+        known[key] = len(tokenizer.tokenize(config.marker_start)) + len(tokenizer.tokenize(config.marker_end))
+    return known[key]
 
 
 def _token_span(offsets: Sequence[tuple[int, int]], span: Span) -> tuple[int, int]:
@@ -238,10 +264,11 @@ def _run_fits(token_spans: Sequence[tuple[int, int]], i: int, j: int, marker_len
 def encode(tokenizer: Any, text: str, spans: Sequence[Span], config: EncodingConfig) -> dict[str, list[int]]:
     """Model input for one (text, mention spans) pair, unpadded: the tokenizer's ids plus
     ``target_mask``, 1 on the tokens of the target's mentions (markers included)."""
-    text, spans = window(tokenizer, text, spans, config)
-    first, second, target_spans = segments(text, spans, config)
-    if second is not None:
-        second = clip_name(tokenizer, second, config)
+    name, name_len = _clip(tokenizer, target_name(text, spans), config) if config.uses_pair else (None, 0)
+    cut, kept = window(tokenizer, text, spans, config, name_len=name_len)
+    first, second, target_spans = segments(cut, kept, config)
+    if second is not None:  # the name again only if the window dropped mentions (its longest may have gone)
+        second = name if (cut, kept) == (text, tuple(spans)) else clip_name(tokenizer, second, config)
     encoded = tokenizer(
         first, second, truncation="only_first", max_length=config.max_length, return_offsets_mapping=True
     )
