@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 from transformers import AutoTokenizer
 
 from .backends import apply_backend, resolve_backend
-from .encoding import Target, check_text, encode, example_batch, pad_batch, resolve_target
+from .encoding import Target, check_text, encode_many, example_batch, pad_batch, resolve_target
 from .modeling import StanceModel
 from .settings import ModelSettings
 from .stance import LABELS, Stance
@@ -137,14 +137,14 @@ class StanceClassifier:
         """
         if batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
-        encoded = []
+        resolved = []
         for n, item in enumerate(items):
             try:
                 text, target = item
             except (TypeError, ValueError) as err:
                 raise TypeError(f"item {n} must be a (text, target) pair, got {item!r}") from err
-            spans = resolve_target(check_text(text), target)
-            encoded.append(encode(self.tokenizer, text, spans, self.encoding))
+            resolved.append((text, resolve_target(check_text(text), target)))
+        encoded = encode_many(self.tokenizer, resolved, self.encoding)
         probs = self._predict(encoded, batch_size, show_progress_bar)
         return [Stance.from_probs(p) for p in probs]
 

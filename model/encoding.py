@@ -23,6 +23,13 @@ Target = str | Span | Sequence[Span]
 
 SCHEMES = ("markers", "pair", "markers+pair")
 
+_OFFSETS_ONLY = {  # tokenizer arguments where only the tokens' character offsets are needed
+    "add_special_tokens": False,
+    "return_offsets_mapping": True,
+    "return_token_type_ids": False,
+    "return_attention_mask": False,
+    "verbose": False,
+}
 _WINDOW_MARGIN = 4  # tokens kept free so that re-tokenising a window never overflows
 _MAX_NAME_CHARS = 100
 
@@ -167,26 +174,32 @@ def segments(text: str, spans: Sequence[Span], config: EncodingConfig) -> tuple[
     return first, second, first_spans
 
 
-def window(
-    tokenizer: Any, text: str, spans: Sequence[Span], config: EncodingConfig, name_len: int | None = None
-) -> tuple[str, tuple[Span, ...]]:
+def window(tokenizer: Any, text: str, spans: Sequence[Span], config: EncodingConfig) -> tuple[str, tuple[Span, ...]]:
     """Cut ``text`` to a window around the mentions when it is longer than the model takes.
 
     Returns the (possibly shortened) text and the spans shifted into it. The window holds the
     largest run of consecutive mentions that fits; mentions outside it are dropped whole,
-    never cut in half. ``name_len``: the pair segment's length in tokens, when the caller
-    has it already.
+    never cut in half.
     """
-    if name_len is None:
-        name_len = _clip(tokenizer, target_name(text, spans), config)[1] if config.uses_pair else 0
+    name_len = _clip_names(tokenizer, [target_name(text, spans)], config)[0][1] if config.uses_pair else 0
     marker_len = _marker_len(tokenizer, config)
+    offsets = tokenizer(text, **_OFFSETS_ONLY)["offset_mapping"]
+    return _window(text, spans, offsets, _text_budget(config, name_len, marker_len), marker_len)
+
+
+def _text_budget(config: EncodingConfig, name_len: int, marker_len: int) -> int:
+    """Tokens left for the first segment (markers included) once the name and specials have theirs."""
     special = 3 if config.uses_pair else 2
     fixed = config.max_length - special - name_len - _WINDOW_MARGIN
     if fixed - marker_len < 8:
         raise ValueError(f"max_length {config.max_length} leaves no room for the text; raise it")
+    return fixed
 
-    encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-    offsets = encoded["offset_mapping"]
+
+def _window(
+    text: str, spans: Sequence[Span], offsets: Sequence[tuple[int, int]], fixed: int, marker_len: int
+) -> tuple[str, tuple[Span, ...]]:
+    """:func:`window`, given the text's token offsets and the budget ``fixed``."""
     if len(offsets) + marker_len * len(spans) <= fixed:
         return text, tuple(spans)
 
@@ -216,18 +229,24 @@ def window(
 
 def clip_name(tokenizer: Any, name: str, config: EncodingConfig) -> str:
     """The name, cut to at most a quarter of ``max_length`` tokens, so that the text keeps the room."""
-    return _clip(tokenizer, name, config)[0]
+    return _clip_names(tokenizer, [name], config)[0][0]
 
 
-def _clip(tokenizer: Any, name: str, config: EncodingConfig) -> tuple[str, int]:
-    """:func:`clip_name` and the clipped name's length in tokens, from one tokenizer call
-    (two when the name is cut: a cut name is tokenised again, as the model will see it)."""
+def _clip_names(tokenizer: Any, names: Sequence[str], config: EncodingConfig) -> list[tuple[str, int]]:
+    """:func:`clip_name` for each name, with the clipped name's length in tokens: one batched
+    tokenizer call for the distinct names (and one more for each name that is cut, tokenised
+    again as the model will see it)."""
     limit = config.max_length // 4
-    offsets = tokenizer(name, add_special_tokens=False, return_offsets_mapping=True, verbose=False)["offset_mapping"]
-    if len(offsets) <= limit:
-        return name, len(offsets)
-    clipped = name[: offsets[limit - 1][1]]
-    return clipped, len(tokenizer.tokenize(clipped))
+    distinct = list(dict.fromkeys(names))
+    offsets = tokenizer(distinct, **_OFFSETS_ONLY)["offset_mapping"]
+    clipped = {}
+    for name, offs in zip(distinct, offsets):
+        if len(offs) <= limit:
+            clipped[name] = (name, len(offs))
+        else:
+            cut = name[: offs[limit - 1][1]]
+            clipped[name] = (cut, len(tokenizer.tokenize(cut)))
+    return [clipped[name] for name in names]
 
 
 _MARKER_LENGTHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -264,20 +283,47 @@ def _run_fits(token_spans: Sequence[tuple[int, int]], i: int, j: int, marker_len
 def encode(tokenizer: Any, text: str, spans: Sequence[Span], config: EncodingConfig) -> dict[str, list[int]]:
     """Model input for one (text, mention spans) pair, unpadded: the tokenizer's ids plus
     ``target_mask``, 1 on the tokens of the target's mentions (markers included)."""
-    name, name_len = _clip(tokenizer, target_name(text, spans), config) if config.uses_pair else (None, 0)
-    cut, kept = window(tokenizer, text, spans, config, name_len=name_len)
-    first, second, target_spans = segments(cut, kept, config)
-    if second is not None:  # the name again only if the window dropped mentions (its longest may have gone)
-        second = name if (cut, kept) == (text, tuple(spans)) else clip_name(tokenizer, second, config)
+    return encode_many(tokenizer, [(text, spans)], config)[0]
+
+
+def encode_many(
+    tokenizer: Any, items: Sequence[tuple[str, Sequence[Span]]], config: EncodingConfig
+) -> list[dict[str, list[int]]]:
+    """:func:`encode` for many pairs, with one batched tokenizer call per step (the names, the
+    texts, the model's segments) instead of several calls per pair."""
+    if not items:
+        return []
+    if config.uses_pair:
+        names = _clip_names(tokenizer, [target_name(text, spans) for text, spans in items], config)
+    else:
+        names = [(None, 0)] * len(items)
+    marker_len = _marker_len(tokenizer, config)
+    texts = [text for text, _ in items]
+    text_offsets = tokenizer(texts, **_OFFSETS_ONLY)
+    firsts, seconds, target_spans = [], [], []
+    for (text, spans), (name, name_len), offsets in zip(items, names, text_offsets["offset_mapping"]):
+        cut, kept = _window(text, spans, offsets, _text_budget(config, name_len, marker_len), marker_len)
+        first, second, first_spans = segments(cut, kept, config)
+        if second is not None:  # the name again only if the window dropped mentions (its longest may have gone)
+            second = name if (cut, kept) == (text, tuple(spans)) else clip_name(tokenizer, second, config)
+        firsts.append(first)
+        seconds.append(second)
+        target_spans.append(first_spans)
     encoded = tokenizer(
-        first, second, truncation="only_first", max_length=config.max_length, return_offsets_mapping=True
+        firsts,
+        seconds if config.uses_pair else None,
+        truncation="only_first",
+        max_length=config.max_length,
+        return_offsets_mapping=True,
     )
-    target_mask = [
-        int(seq == 0 and any(a < e and b > s for s, e in target_spans))
-        for seq, (a, b) in zip(encoded.sequence_ids(), encoded["offset_mapping"])
-    ]
-    out = {key: list(value) for key, value in encoded.items() if key != "offset_mapping"}
-    out["target_mask"] = target_mask
+    out = []
+    for n, spans in enumerate(target_spans):
+        row = {key: list(value[n]) for key, value in encoded.items() if key != "offset_mapping"}
+        row["target_mask"] = [
+            int(seq == 0 and any(a < e and b > s for s, e in spans))
+            for seq, (a, b) in zip(encoded.sequence_ids(n), encoded["offset_mapping"][n])
+        ]
+        out.append(row)
     return out
 
 

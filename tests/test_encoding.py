@@ -4,6 +4,7 @@ from newsstance.encoding import (
     EncodingConfig,
     check_text,
     encode,
+    encode_many,
     mark,
     merge_spans,
     resolve_target,
@@ -135,6 +136,21 @@ def test_window_keeps_the_largest_run_of_mentions_and_never_cuts_one(tokenizer):
     short, kept = window(tokenizer, text, spans, EncodingConfig(max_length=128))
     assert len(kept) == 3
     assert all(short[s:e] == "ruiz" for s, e in kept)
+
+
+def test_encode_many_equals_encode_one_by_one(tokenizer):
+    long_text = " ".join(["w1"] * 400 + ["ruiz", "and", "bo"] + ["w2"] * 400 + ["bo"])
+    long_name = " ".join("abcdefghij" * 4)  # 40 one-letter words
+    items = [
+        ("ruiz won", [(0, 4)]),
+        (long_text, resolve_target(long_text, "bo")),  # windowed: the window drops the last "bo"
+        (long_name + " won.", [(0, len(long_name))]),  # a name longer than a quarter of max_length: cut
+        ("ruiz won", [(0, 4)]),  # a repeated name
+    ]
+    for scheme in ("markers+pair", "markers", "pair"):
+        cfg = EncodingConfig(scheme=scheme, max_length=128)
+        assert encode_many(tokenizer, items, cfg) == [encode(tokenizer, t, s, cfg) for t, s in items]
+    assert encode_many(tokenizer, [], CFG) == []
 
 
 def test_short_text_is_left_whole(tokenizer):
