@@ -8,12 +8,12 @@ import sys
 import pytest
 
 from newsstance.classifier import StanceClassifier
+from newsstance.openvino_backend import OpenVinoStanceModel, openvino_available
 from newsstance.settings import ModelSettings
 from newsstance.stance import LABELS, Stance
 
-pytest.importorskip("openvino")
-
-from newsstance.openvino_backend import OpenVinoStanceModel  # noqa: E402
+# not pytest.importorskip: a plain `import openvino` would report to OpenVINO's telemetry
+pytestmark = pytest.mark.skipif(not openvino_available(), reason="needs the openvino extra")
 
 TEXT = "the minister said ruiz was wrong, and ruiz said the party was wrong."
 ITEMS = [
