@@ -14,9 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from newsstance.backends import bf16_native
+from newsstance.backends import openvino_bf16_fast
 from newsstance.classifier import StanceClassifier
-from newsstance.openvino_backend import openvino_available
 from newsstance.settings import ModelSettings, file_sha256
 
 from .config import TrainConfig
@@ -111,8 +110,7 @@ def distill(
     # loaded first: fails early, naming the fix, for a directory that is not a model
     teacher_settings = [ModelSettings.load(t) for t in teacher_dirs]
     if teacher_backend == "auto":
-        fast = openvino_available() and bf16_native() and device in (None, "cpu")
-        teacher_backend = "openvino-bf16" if fast else "torch"
+        teacher_backend = "openvino-bf16" if openvino_bf16_fast() and device in (None, "cpu") else "torch"
 
     work = output_dir / WORK_DIR
     work.mkdir(exist_ok=True)
