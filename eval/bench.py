@@ -46,6 +46,7 @@ def bench_analyze(args: argparse.Namespace) -> dict:
     mentions = sum(len(a.mentions) for a in analyses)
     pairs = sum(s.sentences for a in analyses for s in a.article_stances)
     return {
+        "backend": clf.backend,
         "articles": len(texts),
         "seconds": seconds,
         "articles_per_s": len(texts) / seconds,
@@ -78,6 +79,7 @@ def bench_score(args: argparse.Namespace) -> dict:
             clf, [str(source)], Path(tmp) / "out.jsonl", batch_size=args.batch_size, show_progress_bar=not args.quiet
         )
     return {
+        "backend": clf.backend,
         "articles": summary.articles_scored,
         "words": words,
         "rows": summary.rows_written,
@@ -103,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     result = bench_analyze(args) if args.what == "analyze" else bench_score(args)
-    result |= {"torch_threads": torch.get_num_threads(), "model": args.model or "default", "backend": args.backend}
+    result |= {"torch_threads": torch.get_num_threads(), "model": args.model or "default"}
     print(json.dumps(result, indent=2))
     return 0
 

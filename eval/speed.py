@@ -1,6 +1,6 @@
 """Inference speed of each backend, side by side, on the same inputs, in one run.
 
-    python -m newsstance.eval.speed [--model DIR] [--backends torch openvino-bf16 onnx-int8] [--threads N]
+    python -m newsstance.eval.speed [--model DIR] [--backends torch openvino-int8 onnx-int8] [--threads N]
 
 Per backend (each in its own process, so that peak memory is its own): model load time,
 mentions/s over NewsMTSC test-rw (the median of three passes, after a first pass that is
@@ -108,7 +108,7 @@ def measure_reference(model: str | None, data_dir: str, threads: int | None) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=None)
-    parser.add_argument("--backends", nargs="+", default=["torch", "openvino-bf16", "onnx-int8"])
+    parser.add_argument("--backends", nargs="+", default=["torch", "openvino-int8", "onnx-int8"])
     parser.add_argument("--data-dir", default="../shared/data")
     parser.add_argument("--repeat", type=int, default=10, help="copies of the seed articles for articles/s")
     parser.add_argument("--threads", type=int, default=None)

@@ -40,7 +40,7 @@ def load(
     """Load a stance model: the shipped default when ``path`` is None, else a model directory.
 
     ``backend`` is ``auto`` (the fastest that passed the model's accuracy check), ``torch``,
-    ``openvino-bf16`` or ``onnx-int8``; ``threads`` sets the CPU threads.
+    ``openvino-int8`` or ``onnx-int8``; ``threads`` sets the CPU threads.
     """
     from .classifier import StanceClassifier
 

@@ -75,7 +75,7 @@ class StanceClassifier:
     ) -> StanceClassifier:
         """Load a model directory written by :meth:`save_pretrained` (offline, no download).
 
-        ``backend``: ``auto``, ``torch``, ``openvino-bf16`` or ``onnx-int8``
+        ``backend``: ``auto``, ``torch``, ``openvino-int8`` or ``onnx-int8``
         (see :mod:`newsstance.backends`).
         ``threads``: CPU threads (for PyTorch a process-wide setting, so only changed when
         given); the default is the process's available cores.

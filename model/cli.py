@@ -11,7 +11,7 @@ from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # newsstance.backends.BACKENDS, spelled out so that parsing arguments does not import torch
-BACKENDS = ("auto", "torch", "openvino-bf16", "onnx-int8")
+BACKENDS = ("auto", "torch", "openvino-int8", "onnx-int8")
 
 
 def _add_recipe_args(p: argparse.ArgumentParser) -> None:

@@ -148,7 +148,7 @@ def test_probe_suite_is_well_formed():
         resolve_target(p.text, p.target)  # the target occurs in its text
 
 
-@pytest.mark.parametrize("backend", ["openvino-bf16", "onnx-int8"])
+@pytest.mark.parametrize("backend", ["openvino-int8", "onnx-int8"])
 def test_export_records_the_backend_check(tiny_model_dir, tmp_path, backend):
     import shutil
     from pathlib import Path

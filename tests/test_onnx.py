@@ -43,13 +43,13 @@ def test_export_writes_a_fused_int8_file_that_keeps_the_contract(exported):
 
 
 def test_auto_uses_onnx_only_when_checked_installed_and_the_checked_file(exported, monkeypatch, caplog):
-    monkeypatch.setattr("newsstance.backends.bf16_native", lambda: False)
+    monkeypatch.setattr("newsstance.openvino_backend.openvino_available", lambda: False)
     settings = ModelSettings.load(exported)
     sha = file_sha256(exported / ONNX_FILES["onnx-int8"])
 
     def record(onnx_sha):
         onnx = {"passed": True, "artefact": {"sha256": onnx_sha}}
-        dataclasses.replace(settings, backends={"onnx-int8": onnx, "openvino-bf16": {"passed": True}}).save(exported)
+        dataclasses.replace(settings, backends={"onnx-int8": onnx, "openvino-int8": {"passed": True}}).save(exported)
         return StanceClassifier.from_pretrained(exported, device="cpu").backend
 
     try:
@@ -57,10 +57,9 @@ def test_auto_uses_onnx_only_when_checked_installed_and_the_checked_file(exporte
         assert record(sha) == "onnx-int8"
         assert record("0" * 64) == "torch"  # another file than the checked one
         assert "differs from the file that passed" in caplog.text
-        monkeypatch.setattr("newsstance.backends.bf16_native", lambda: True)
         monkeypatch.setattr("newsstance.openvino_backend.openvino_available", lambda: True)
-        assert record(sha) == "openvino-bf16"  # measured faster where bf16 is native
-        monkeypatch.setattr("newsstance.backends.bf16_native", lambda: False)
+        assert record(sha) == "openvino-int8"  # measured faster
+        monkeypatch.setattr("newsstance.openvino_backend.openvino_available", lambda: False)
         monkeypatch.setattr("newsstance.onnx_backend.onnx_available", lambda export=False: False)
         assert record(sha) == "torch"  # ONNX Runtime not installed
     finally:

@@ -70,14 +70,26 @@ def teacher_probabilities(
     backend: str,
     batch_size: int = 64,
 ) -> list[list[float]]:
-    """The teacher's probabilities for ``items``, computed once and kept in ``cache``."""
+    """The teacher's probabilities for ``items``, computed once and kept in ``cache``.
+
+    ``backend``: ``torch``, or ``openvino-bf16``: the network compiled by OpenVINO without
+    int8 weights, in bfloat16 where the CPU has it natively (see
+    :class:`newsstance.openvino_backend.OpenVinoStanceModel`).
+    """
     if cache.is_file():
         probs = [json.loads(line) for line in cache.read_text(encoding="utf-8").splitlines()]
         if len(probs) == len(items):
             return probs
         logger.warning("%s holds %d rows for %d items; relabelling", cache, len(probs), len(items))
-    clf = StanceClassifier.from_pretrained(teacher_dir, backend=backend)
-    logger.info("labelling %d examples with %s (backend %s)", len(items), teacher_dir, clf.backend)
+    if backend not in ("torch", "openvino-bf16"):
+        raise ValueError(f"unknown teacher backend {backend!r}; choose torch or openvino-bf16")
+    clf = StanceClassifier.from_pretrained(teacher_dir, backend="torch")
+    if backend == "openvino-bf16":
+        from newsstance.encoding import example_batch
+        from newsstance.openvino_backend import OpenVinoStanceModel
+
+        clf.model = OpenVinoStanceModel(clf.model, example_batch(clf.tokenizer, clf.encoding), int8=False)
+    logger.info("labelling %d examples with %s (backend %s)", len(items), teacher_dir, backend)
     stances = clf.classify_many(items, batch_size=batch_size, show_progress_bar=True)
     probs = [[s.probs[label] for label in clf.settings.labels] for s in stances]
     tmp = cache.with_suffix(".tmp")
