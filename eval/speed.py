@@ -76,7 +76,7 @@ def measure(model: str | None, backend: str, data_dir: str, repeat: int, threads
         "latency_ms_p95": statistics.quantiles(latencies, n=20)[18],
         "articles_per_s": articles_per_s,
         "peak_rss_mb": peak_rss_mb(),
-        "threads": threads or (available_cores() if clf.backend.startswith("onnx") else torch.get_num_threads()),
+        "threads": threads or (available_cores() if clf.backend != "torch" else torch.get_num_threads()),
     }
 
 
