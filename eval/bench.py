@@ -65,7 +65,7 @@ def mixed_articles(n: int, max_paragraphs: int = 12, seed: int = 0) -> Iterator[
 
 
 def bench_score(args: argparse.Namespace) -> dict:
-    from newsstance.scoring import score_files
+    from newsstance.batch.scoring import score_files
 
     clf = newsstance.load(args.model, device=args.device, backend=args.backend)
     with tempfile.TemporaryDirectory() as tmp:

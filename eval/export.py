@@ -33,7 +33,7 @@ def export(
         raise ValueError(f"nothing to export for backend {backend!r}; choose an optimised one, e.g. onnx-int8")
     artefact = {}
     if backend.startswith("onnx"):
-        from newsstance.onnx_backend import export_onnx
+        from newsstance.backends.onnx import export_onnx
 
         path = export_onnx(model_dir, backend)
         artefact = {"file": path.name, "sha256": file_sha256(path), "mb": round(path.stat().st_size / 2**20, 1)}

@@ -65,7 +65,7 @@ def measure(model: str | None, backend: str, data_dir: str, repeat: int, threads
     articles_per_s = len(texts) / (time.perf_counter() - started)
     import torch
 
-    from newsstance.onnx_backend import available_cores
+    from newsstance.backends.cpu import available_cores
 
     return {
         "backend": clf.backend,

@@ -18,10 +18,10 @@ from .stance import LABELS, Stance
 if TYPE_CHECKING:
     import torch
 
-    from .analysis import ArticleAnalysis
+    from .articles.analysis import ArticleAnalysis
     from .classifier import StanceClassifier
 
-__all__ = ["LABELS", "analyze", "EncodingConfig", "Stance", "StanceClassifier", "default_model_path", "load"]
+__all__ = ["LABELS", "ArticleAnalysis", "analyze", "EncodingConfig", "Stance", "StanceClassifier", "default_model_path", "load"]
 
 __version__ = "0.1.0"
 
@@ -64,4 +64,8 @@ def __getattr__(name: str):
         from .classifier import StanceClassifier
 
         return StanceClassifier
+    if name == "ArticleAnalysis":
+        from .articles.analysis import ArticleAnalysis
+
+        return ArticleAnalysis
     raise AttributeError(f"module 'newsstance' has no attribute {name!r}")

@@ -6,20 +6,18 @@ import logging
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import torch
 from tqdm.auto import tqdm
 from transformers import AutoTokenizer
 
-from .backends import apply_backend, resolve_backend
-from .encoding import Target, check_text, encode_many, example_batch, pad_batch, resolve_target
+from . import backends
+from .articles.analysis import ArticleAnalysis, analyze_many
+from .encoding import Target, check_text, encode_many, pad_batch, resolve_target
 from .modeling import StanceModel
 from .settings import ModelSettings
 from .stance import LABELS, Stance
-
-if TYPE_CHECKING:
-    from .analysis import ArticleAnalysis
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +42,7 @@ class StanceClassifier:
 
     def __init__(
         self,
-        model: StanceModel,
+        model: StanceModel | None,
         tokenizer: Any,
         settings: ModelSettings,
         device: str | torch.device | None = None,
@@ -52,12 +50,17 @@ class StanceClassifier:
         model_dir: str | Path | None = None,
         threads: int | None = None,
     ) -> None:
+        """``model``: the PyTorch network, or ``None`` to load it from ``model_dir`` when the
+        backend needs it; ``backend``: see :mod:`newsstance.backends`."""
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads must be at least 1, got {threads}")
         self.tokenizer = tokenizer
         self.settings = settings
         self.device = resolve_device(device)
-        self.backend = resolve_backend(backend, self.device, settings.backends, model_dir)
-        example = example_batch(tokenizer, settings.encoding) if self.backend.startswith("openvino") else None
-        self.model = apply_backend(model.to(self.device), self.backend, example=example, threads=threads)
+        source = backends.ModelSource(
+            settings, tokenizer, self.device, Path(model_dir) if model_dir is not None else None, model, threads
+        )
+        self.backend, self.model = backends.load(backend, source)
 
     @property
     def encoding(self):
@@ -80,10 +83,6 @@ class StanceClassifier:
         ``threads``: CPU threads (for PyTorch a process-wide setting, so only changed when
         given); the default is the process's available cores.
         """
-        if threads is not None:
-            if threads < 1:
-                raise ValueError(f"threads must be at least 1, got {threads}")
-            torch.set_num_threads(threads)
         path = Path(path)
         if not path.is_dir():
             raise FileNotFoundError(
@@ -91,20 +90,7 @@ class StanceClassifier:
             )
         settings = ModelSettings.load(path)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        concrete = resolve_backend(backend, resolve_device(device), settings.backends, path)
-        model = None
-        if concrete.startswith("onnx"):
-            from .onnx_backend import load_onnx
-
-            try:
-                model = load_onnx(path, concrete, settings.backends.get(concrete), threads, strict=backend == "auto")
-            except ValueError as err:  # auto only: not the file that passed the check
-                logger.warning("%s; using the next backend", err)
-                others = {k: v for k, v in settings.backends.items() if not k.startswith("onnx")}
-                concrete = resolve_backend(backend, resolve_device(device), others, path)
-        if model is None:
-            model = StanceModel.from_pretrained(path, pooling=settings.pooling)
-        return cls(model, tokenizer, settings, device=device, backend=concrete, model_dir=path, threads=threads)
+        return cls(None, tokenizer, settings, device=device, backend=backend, model_dir=path, threads=threads)
 
     def save_pretrained(self, path: str | Path, dtype: torch.dtype | None = None) -> Path:
         """Write a self-describing model directory: config, safetensors weights, tokenizer, settings.
@@ -171,24 +157,13 @@ class StanceClassifier:
     # -- articles ----------------------------------------------------------------------------
 
     def analyze(self, text: str, actors: Sequence[str | dict] | None = None, **kwargs: Any) -> ArticleAnalysis:
-        """Find the actors of one article (or score the given ones) and their stance per
-        sentence, passage and article. An empty text gives an empty analysis."""
-        return self.analyze_many([text], actors=actors, **kwargs)[0]
+        """One article's actors and their stance per sentence, passage and article; the keywords
+        are those of :func:`newsstance.articles.analysis.analyze_many`."""
+        return analyze_many(self, [text], actors=actors, **kwargs)[0]
 
-    def analyze_many(
-        self,
-        texts: Sequence[str],
-        actors: Sequence[str | dict] | None = None,
-        batch_size: int = 32,
-        show_progress_bar: bool = False,
-        **kwargs: Any,
-    ) -> list[ArticleAnalysis]:
+    def analyze_many(self, texts: Sequence[str], actors: Sequence[str | dict] | None = None, **kwargs: Any):
         """:meth:`analyze` for many articles at once; all their sentences share the batches."""
-        from .analysis import analyze_many
-
-        return analyze_many(
-            self, texts, actors=actors, batch_size=batch_size, show_progress_bar=show_progress_bar, **kwargs
-        )
+        return analyze_many(self, texts, actors=actors, **kwargs)
 
     def __repr__(self) -> str:
         return (

@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from newsstance.articles.rows import LEVELS
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # newsstance.backends.BACKENDS, spelled out so that parsing arguments does not import torch
 BACKENDS = ("auto", "torch", "openvino-int8", "onnx-int8")
@@ -121,7 +123,7 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.jsonl/.csv files, directories, globs, or -")
     p.add_argument("-o", "--output", required=True, help="output file: .jsonl (streamed), .csv or .parquet")
-    p.add_argument("--level", default="article", choices=["article", "passage", "mention"])
+    p.add_argument("--level", default="article", choices=list(LEVELS))
     group = p.add_mutually_exclusive_group()
     group.add_argument("--actors", help="comma-separated actor names to score (default: found automatically)")
     group.add_argument("--actors-file", help="file with one actor name per line, or a JSON list")
@@ -154,7 +156,7 @@ def _actor_list(args: argparse.Namespace) -> list | None:
 
 def _run_score(args: argparse.Namespace) -> int:
     import newsstance
-    from newsstance.scoring import score_files
+    from newsstance.batch.scoring import score_files
 
     if args.batch_size < 1:
         raise ValueError(f"--batch-size must be at least 1, got {args.batch_size}")

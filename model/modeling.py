@@ -64,10 +64,14 @@ class StanceModel(nn.Module):
         return model
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, pooling: str) -> StanceModel:
-        """Rebuild from a saved directory: architecture from config.json, weights from safetensors."""
+    def from_pretrained(cls, path: str | Path, pooling: str, attn_implementation: str | None = None) -> StanceModel:
+        """Rebuild from a saved directory: architecture from config.json, weights from safetensors.
+
+        ``attn_implementation`` (e.g. ``"eager"``, for exporting) picks the encoder's attention code."""
         path = Path(path)
-        encoder = AutoModel.from_config(AutoConfig.from_pretrained(path, local_files_only=True))
+        config = AutoConfig.from_pretrained(path, local_files_only=True)
+        extra = {} if attn_implementation is None else {"attn_implementation": attn_implementation}
+        encoder = AutoModel.from_config(config, **extra)
         model = cls(encoder, pooling)
         model.load_state_dict(load_file(path / WEIGHTS_FILE))
         return model.float().eval()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from newsstance.actors import build_actors, clean_span, find_mentions, fold, given_actors
-from newsstance.passages import chunk, split_passages
+from newsstance.articles.actors import build_actors, clean_span, find_mentions, fold, given_actors
+from newsstance.articles.passages import chunk, split_passages
 
 
 def _ents(text, *forms_labels):

@@ -4,7 +4,7 @@ import pytest
 
 pytest.importorskip("spacy")
 
-from newsstance.analysis import ArticleAnalysis  # noqa: E402
+from newsstance.articles.analysis import ArticleAnalysis  # noqa: E402
 from newsstance.stance import LABELS  # noqa: E402
 
 ARTICLE = (

@@ -153,7 +153,7 @@ def test_export_records_the_backend_check(tiny_model_dir, tmp_path, backend):
     import shutil
     from pathlib import Path
 
-    from newsstance.openvino_backend import openvino_available
+    from newsstance.backends.openvino import openvino_available
     from newsstance.settings import ModelSettings
 
     if backend.startswith("onnx"):

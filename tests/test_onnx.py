@@ -11,7 +11,7 @@ from newsstance.stance import LABELS, Stance
 pytest.importorskip("onnxruntime")
 pytest.importorskip("onnx_ir")
 
-from newsstance.onnx_backend import ONNX_FILES, OnnxStanceModel, cache_dir, export_onnx  # noqa: E402
+from newsstance.backends.onnx import ONNX_FILES, OnnxStanceModel, cache_dir, export_onnx  # noqa: E402
 from newsstance.settings import file_sha256  # noqa: E402
 
 TEXT = "the minister said ruiz was wrong, and ruiz said the party was wrong."
@@ -43,7 +43,7 @@ def test_export_writes_a_fused_int8_file_that_keeps_the_contract(exported):
 
 
 def test_auto_uses_onnx_only_when_checked_installed_and_the_checked_file(exported, monkeypatch, caplog):
-    monkeypatch.setattr("newsstance.openvino_backend.openvino_available", lambda: False)
+    monkeypatch.setattr("newsstance.backends.openvino.openvino_available", lambda: False)
     settings = ModelSettings.load(exported)
     sha = file_sha256(exported / ONNX_FILES["onnx-int8"])
 
@@ -57,10 +57,10 @@ def test_auto_uses_onnx_only_when_checked_installed_and_the_checked_file(exporte
         assert record(sha) == "onnx-int8"
         assert record("0" * 64) == "torch"  # another file than the checked one
         assert "differs from the file that passed" in caplog.text
-        monkeypatch.setattr("newsstance.openvino_backend.openvino_available", lambda: True)
+        monkeypatch.setattr("newsstance.backends.openvino.openvino_available", lambda: True)
         assert record(sha) == "openvino-int8"  # measured faster
-        monkeypatch.setattr("newsstance.openvino_backend.openvino_available", lambda: False)
-        monkeypatch.setattr("newsstance.onnx_backend.onnx_available", lambda export=False: False)
+        monkeypatch.setattr("newsstance.backends.openvino.openvino_available", lambda: False)
+        monkeypatch.setattr("newsstance.backends.onnx.onnx_available", lambda export=False: False)
         assert record(sha) == "torch"  # ONNX Runtime not installed
     finally:
         settings.save(exported)
@@ -72,7 +72,7 @@ def test_a_model_without_the_file_builds_it_once_into_the_cache(tiny_model_dir, 
     built = cache_dir() / file_sha256(tiny_model_dir / "model.safetensors")[:16] / ONNX_FILES["onnx-int8"]
     assert clf.model.path == built and built.is_file()
     assert not (tiny_model_dir / ONNX_FILES["onnx-int8"]).exists()
-    monkeypatch.setattr("newsstance.onnx_backend.export_onnx", lambda *a, **k: pytest.fail("built twice"))
+    monkeypatch.setattr("newsstance.backends.onnx.export_onnx", lambda *a, **k: pytest.fail("built twice"))
     assert StanceClassifier.from_pretrained(tiny_model_dir, backend="onnx-int8").model.path == built
 
 

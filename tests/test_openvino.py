@@ -10,7 +10,7 @@ import torch
 
 from newsstance.classifier import StanceClassifier
 from newsstance.modeling import INPUT_NAMES
-from newsstance.openvino_backend import OpenVinoStanceModel, openvino_available
+from newsstance.backends.openvino import OpenVinoStanceModel, openvino_available
 from newsstance.settings import ModelSettings
 from newsstance.stance import LABELS, Stance
 
@@ -51,7 +51,7 @@ def test_openvino_keeps_the_contract(model_dir):
 
 def test_quantize_weights_stores_every_linear_layer_in_int8(model_dir):
     from newsstance.encoding import example_batch
-    from newsstance.openvino_backend import _convert, quantize_weights
+    from newsstance.backends.openvino import _convert, quantize_weights
 
     clf = StanceClassifier.from_pretrained(model_dir, backend="torch")
     example = example_batch(clf.tokenizer, clf.encoding)
@@ -84,7 +84,7 @@ def test_auto_uses_openvino_only_when_checked_and_installed(model_dir, monkeypat
     assert StanceClassifier.from_pretrained(model_dir, device="cpu").backend == "torch"  # nothing recorded
     dataclasses.replace(settings, backends={"openvino-int8": {"passed": True}}).save(model_dir)
     assert StanceClassifier.from_pretrained(model_dir, device="cpu").backend == "openvino-int8"
-    monkeypatch.setattr("newsstance.openvino_backend.openvino_available", lambda: False)
+    monkeypatch.setattr("newsstance.backends.openvino.openvino_available", lambda: False)
     assert StanceClassifier.from_pretrained(model_dir, device="cpu").backend == "torch"  # not installed
     monkeypatch.undo()
     dataclasses.replace(settings, backends={"openvino-int8": {"passed": False}}).save(model_dir)

@@ -44,7 +44,7 @@ def make_transfer_set(
         pairs = read_pairs(output)
         logger.info("transfer set: reusing %d pairs from %s", len(pairs), output)
         return pairs
-    from newsstance.nlp import load_pipeline
+    from newsstance.articles.nlp import load_pipeline
 
     sources = [data_dir / f for f in config.train_files] + [Path(p) for p in extra_sources]
     held_out_files = [data_dir / f for f in (*config.dev_files, *HELD_OUT) if (data_dir / f).is_file()]
@@ -74,7 +74,7 @@ def teacher_probabilities(
 
     ``backend``: ``torch``, or ``openvino-bf16``: the network compiled by OpenVINO without
     int8 weights, in bfloat16 where the CPU has it natively (see
-    :class:`newsstance.openvino_backend.OpenVinoStanceModel`).
+    :class:`newsstance.backends.openvino.OpenVinoStanceModel`).
     """
     if cache.is_file():
         probs = [json.loads(line) for line in cache.read_text(encoding="utf-8").splitlines()]
@@ -86,7 +86,7 @@ def teacher_probabilities(
     clf = StanceClassifier.from_pretrained(teacher_dir, backend="torch")
     if backend == "openvino-bf16":
         from newsstance.encoding import example_batch
-        from newsstance.openvino_backend import OpenVinoStanceModel
+        from newsstance.backends.openvino import OpenVinoStanceModel
 
         clf.model = OpenVinoStanceModel(clf.model, example_batch(clf.tokenizer, clf.encoding), int8=False)
     logger.info("labelling %d examples with %s (backend %s)", len(items), teacher_dir, backend)

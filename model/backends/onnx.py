@@ -33,6 +33,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from transformers import AutoTokenizer
+
+from ..encoding import example_batch
+from ..modeling import INPUT_NAMES, WEIGHTS_FILE, StanceModel
+from ..settings import ModelSettings, file_sha256
+from .cpu import available_cores
 
 ONNX_FILES = {"onnx-int8": "model.int8.onnx"}
 INSTALL_HINT = "install ONNX Runtime with `pip install 'newsstance[onnx]'` (onnxruntime, onnx and onnx-ir)"
@@ -40,11 +46,8 @@ INSTALL_HINT = "install ONNX Runtime with `pip install 'newsstance[onnx]'` (onnx
 logger = logging.getLogger(__name__)
 
 
-def available_cores() -> int:
-    """The cores this process may run on (its CPU affinity), which a container may limit."""
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+class ArtefactMismatch(ValueError):
+    """The exported file is not the one that passed the accuracy check."""
 
 
 def onnx_available(export: bool = False) -> bool:
@@ -62,9 +65,6 @@ def cache_dir() -> Path:
 def onnx_file(model_dir: str | Path, backend: str = "onnx-int8", build: bool = True) -> Path | None:
     """The exported file for ``model_dir``: next to its weights, else in the cache, else (with
     ``build``) built into the cache now. ``None`` when it is nowhere and may not be built."""
-    from .modeling import WEIGHTS_FILE
-    from .settings import file_sha256
-
     model_dir = Path(model_dir)
     local = model_dir / ONNX_FILES[backend]
     if local.is_file():
@@ -86,23 +86,13 @@ def export_onnx(model_dir: str | Path, backend: str = "onnx-int8", out: str | Pa
         from onnxruntime.transformers.fusion_options import FusionOptions
     except ImportError as err:
         raise ImportError(f"exporting to ONNX needs ONNX Runtime; {INSTALL_HINT}") from err
-    from safetensors.torch import load_file
-    from transformers import AutoConfig, AutoModel, AutoTokenizer
-
-    from .encoding import example_batch
-    from .modeling import INPUT_NAMES, WEIGHTS_FILE, StanceModel
-    from .settings import ModelSettings
-
     if backend not in ONNX_FILES:
         raise ValueError(f"unknown ONNX backend {backend!r}; choose one of {sorted(ONNX_FILES)}")
     model_dir = Path(model_dir)
     settings = ModelSettings.load(model_dir)
-    config = AutoConfig.from_pretrained(model_dir, local_files_only=True)
     # eager attention exports as the plain MatMul/Softmax pattern that the optimiser knows how to fuse
-    encoder = AutoModel.from_config(config, attn_implementation="eager")
-    model = StanceModel(encoder, settings.pooling)
-    model.load_state_dict(load_file(model_dir / WEIGHTS_FILE))
-    model = model.float().eval()
+    model = StanceModel.from_pretrained(model_dir, settings.pooling, attn_implementation="eager")
+    config = model.config
     tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
     batch = example_batch(tokenizer, settings.encoding)
     names = [n for n in INPUT_NAMES if n in batch]
@@ -184,10 +174,8 @@ def load_onnx(
     model_dir: str | Path, backend: str, record: dict | None, threads: int | None, strict: bool
 ) -> OnnxStanceModel:
     """Find or build the file and open it. ``record`` is the check ``newsstance export`` saved;
-    a file whose sha256 differs from the checked one raises ``ValueError`` when ``strict`` (so
-    that ``auto`` falls back) and is only warned about otherwise."""
-    from .settings import file_sha256
-
+    a file whose sha256 differs from the checked one raises :class:`ArtefactMismatch` when
+    ``strict`` (so that ``auto`` falls back) and is only warned about otherwise."""
     path = onnx_file(model_dir, backend)
     checked = ((record or {}).get("artefact") or {}).get("sha256")
     if checked and file_sha256(path) != checked:
@@ -196,7 +184,7 @@ def load_onnx(
             f"run `newsstance export --model {model_dir} --backend {backend}` to check this one"
         )
         if strict:
-            raise ValueError(message)
+            raise ArtefactMismatch(message)
         logger.warning(message)
     return OnnxStanceModel(path, threads)
 

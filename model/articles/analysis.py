@@ -10,30 +10,29 @@ many times it repeats a name, and is not swung by one over-confident sentence th
 from __future__ import annotations
 
 import bisect
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from .actors import (
-    ENTITY_TYPES,
-    ActorDraft,
-    Candidate,
-    Coreference,
-    build_actors,
-    clean_span,
-    find_mentions,
-    given_actors,
-)
-from .encoding import Span
+from ..encoding import Span, Target
+from ..stance import LABELS, Stance
+from .actors import ENTITY_TYPES, ActorDraft, Candidate, Coreference, build_actors, clean_span, find_mentions, given_actors
+from .nlp import load_pipeline
 from .passages import chunk, split_passages
-from .stance import LABELS, Stance
+from .rows import LEVELS, make_row
 
-if TYPE_CHECKING:
-    from .classifier import StanceClassifier
+__all__ = ["LEVELS", "ActorStance", "ArticleAnalysis", "Classifies", "MentionStance", "Passage", "analyze_many"]
 
-LEVELS = ("article", "passage", "mention")
 _MAX_SPACY_CHARS = 100_000
+
+
+class Classifies(Protocol):
+    """What article analysis needs of a classifier: :meth:`StanceClassifier.classify_many`."""
+
+    def classify_many(
+        self, items: Iterable[tuple[str, Target]], batch_size: int = ..., show_progress_bar: bool = ...
+    ) -> list[Stance]: ...
 
 
 @dataclass(frozen=True)
@@ -95,28 +94,32 @@ class ArticleAnalysis:
         raise KeyError(f"no actor {actor!r}; found {[s.actor for s in self.article_stances]}")
 
     def to_records(self, level: str = "article") -> list[dict[str, Any]]:
-        """Flat rows: one per actor (article), per passage × actor (passage), or per mention."""
-        if level not in LEVELS:
-            raise ValueError(f"unknown level {level!r}; choose one of {LEVELS}")
+        """Flat rows (columns as :data:`newsstance.articles.rows.SCHEMA` declares): one per
+        actor (article), per passage × actor (passage), or per mention."""
         if level == "mention":
             return [
-                {
-                    "actor": m.actor,
-                    "actor_type": m.actor_type,
-                    **_stance_fields(m.stance),
-                    "mentions": 1,
-                    "passage_index": m.passage_index,
-                    "start": m.start,
-                    "end": m.end,
-                    "sentence_start": m.sentence[0],
-                    "sentence_end": m.sentence[1],
-                }
+                make_row(
+                    level,
+                    {
+                        "actor": m.actor,
+                        "actor_type": m.actor_type,
+                        **_stance_fields(m.stance),
+                        "mentions": 1,
+                        "passage_index": m.passage_index,
+                        "start": m.start,
+                        "end": m.end,
+                        "sentence_start": m.sentence[0],
+                        "sentence_end": m.sentence[1],
+                    },
+                )
                 for m in self.mentions
             ]
+        if level not in LEVELS:
+            raise ValueError(f"unknown level {level!r}; choose one of {LEVELS}")
         rows = self.article_stances if level == "article" else self.passage_stances
         out = []
         for r in rows:
-            row = {
+            values = {
                 "actor": r.actor,
                 "actor_type": r.actor_type,
                 **_stance_fields(r.stance),
@@ -124,8 +127,8 @@ class ArticleAnalysis:
                 "sentences": r.sentences,
             }
             if level == "passage":
-                row |= {"passage_index": r.passage_index, "start": r.start, "end": r.end}
-            out.append(row)
+                values |= {"passage_index": r.passage_index, "start": r.start, "end": r.end}
+            out.append(make_row(level, values))
         return out
 
     def to_dataframe(self, level: str = "article"):
@@ -167,8 +170,19 @@ def _parse(texts: Sequence[str], nlp: Any, batch_size: int) -> list[_Parsed]:
     return parsed
 
 
+@dataclass(frozen=True)
+class _Pair:
+    """One classification: an actor's mentions in one sentence of one article."""
+
+    article: int
+    actor: int
+    sentence: int  # index into the article's sentences, counted across passages
+    passage: int
+    spans: tuple[Span, ...]  # in the article's offsets
+
+
 def analyze_many(
-    clf: StanceClassifier,
+    clf: Classifies,
     texts: Sequence[str],
     actors: Sequence[str | dict] | None = None,
     batch_size: int = 32,
@@ -178,71 +192,64 @@ def analyze_many(
     coreference: Coreference | None = None,
 ) -> list[ArticleAnalysis]:
     """Analyse articles: every sentence × actor pair of all ``texts`` goes through one
-    ``classify_many`` call. ``actors`` (names or ``{"name", "aliases"}`` dicts) restricts the
-    analysis to those actors in every text; ``None`` finds them with spaCy NER."""
+    ``clf.classify_many`` call. ``actors`` (names or ``{"name", "aliases"}`` dicts) restricts
+    the analysis to those actors in every text; ``None`` finds them with spaCy NER. An empty
+    text gives an empty analysis."""
     if isinstance(texts, str):
         raise TypeError("analyze_many takes a list of texts; use analyze(text) for one")
     texts = list(texts)
     for n, t in enumerate(texts):
         if not isinstance(t, str):
             raise TypeError(f"text {n} must be a str, got {type(t).__name__}; decode bytes first")
-    if nlp is None:
-        from .nlp import load_pipeline
-
-        nlp = load_pipeline()
-    parsed = _parse(texts, nlp, batch_size=max(1, batch_size))
+    parsed = _parse(texts, nlp if nlp is not None else load_pipeline(), batch_size=max(1, batch_size))
 
     drafts: list[list[ActorDraft]] = []
     for text, p in zip(texts, parsed):
         wanted = [e for e in p.entities if e[2] in entity_types]
         found = build_actors(text, wanted, entity_types) if actors is None else given_actors(actors)
-        cleaned = {clean_span(text, s, e): label for s, e, label in p.entities}
-        find_mentions(text, found, list(cleaned))
+        find_mentions(text, found, {clean_span(text, s, e): label for s, e, label in p.entities})
         if coreference is not None:
             for index, (s, e) in coreference(text, found):
                 found[index].mentions.append(Candidate(s, e, "", False))
-        for actor in found:
-            for m in actor.mentions:
-                if m.label == "" and (m.start, m.end) in cleaned and actor.given_type is None:
-                    actor.labels.setdefault(actor.name, Counter())[cleaned[(m.start, m.end)]] += 1
         drafts.append(sorted((a for a in found if a.mentions), key=lambda a: a.mentions[0].start))
 
-    # One classification per (article, sentence, actor).
-    keys, items = [], []
+    pairs, items = [], []
     for i, (text, p) in enumerate(zip(texts, parsed)):
-        starts = [(s, j) for j, sents in enumerate(p.sentences) for s in sents]
-        sentence_starts = [s[0][0] for s in starts]
+        flat = [(s, j) for j, sents in enumerate(p.sentences) for s in sents]
+        sentence_starts = [s[0] for s, _ in flat]
         for a, actor in enumerate(drafts[i]):
             groups: dict[int, list[Span]] = defaultdict(list)
             for m in actor.mentions:
                 k = bisect.bisect_right(sentence_starts, m.start) - 1
-                if k >= 0 and m.start < starts[k][0][1]:
+                if k >= 0 and m.start < flat[k][0][1]:
                     groups[k].append((m.start, m.end))
             for k, spans in groups.items():
-                (ss, se), j = starts[k]
-                local = [(s - ss, min(e, se) - ss) for s, e in spans]
-                keys.append((i, a, k, j, tuple(spans)))
-                items.append((text[ss:se], local))
+                (ss, se), j = flat[k]
+                pairs.append(_Pair(i, a, k, j, tuple(spans)))
+                items.append((text[ss:se], [(s - ss, min(e, se) - ss) for s, e in spans]))
     stances = clf.classify_many(items, batch_size=batch_size, show_progress_bar=show_progress_bar)
 
-    per_article: list[list[tuple]] = [[] for _ in texts]
-    for key, stance in zip(keys, stances):
-        per_article[key[0]].append((*key[1:], stance))
+    per_article: list[list[tuple[_Pair, Stance]]] = [[] for _ in texts]
+    for pair, stance in zip(pairs, stances):
+        per_article[pair.article].append((pair, stance))
     return [_assemble(texts[i], parsed[i], drafts[i], per_article[i]) for i in range(len(texts))]
 
 
-def _assemble(text: str, parsed: _Parsed, drafts: list[ActorDraft], results: list[tuple]) -> ArticleAnalysis:
-    flat = [(s, j) for j, sents in enumerate(parsed.sentences) for s in sents]
+def _assemble(
+    text: str, parsed: _Parsed, drafts: list[ActorDraft], results: list[tuple[_Pair, Stance]]
+) -> ArticleAnalysis:
+    flat = [s for sents in parsed.sentences for s in sents]
     passages = tuple(Passage(j, s, e, tuple(parsed.sentences[j])) for j, (s, e) in enumerate(parsed.passages))
     actors = tuple(Actor(d.name, d.type, tuple((m.start, m.end) for m in d.mentions)) for d in drafts)
     mentions, by_passage, by_article = [], defaultdict(list), defaultdict(list)
-    for a, k, j, spans, stance in results:
-        actor = actors[a]
-        mentions += [MentionStance(actor.name, actor.type, j, s, e, flat[k][0], stance) for s, e in spans]
-        by_passage[(j, a)].append((len(spans), stance))
-        by_article[a].append((len(spans), stance))
+    for pair, stance in results:
+        actor = actors[pair.actor]
+        sentence = flat[pair.sentence]
+        mentions += [MentionStance(actor.name, actor.type, pair.passage, s, e, sentence, stance) for s, e in pair.spans]
+        by_passage[(pair.passage, pair.actor)].append((len(pair.spans), stance))
+        by_article[pair.actor].append((len(pair.spans), stance))
 
-    def summary(a: int, rows: list, passage: Passage | None = None) -> ActorStance:
+    def summary(a: int, rows: list[tuple[int, Stance]], passage: Passage | None = None) -> ActorStance:
         return ActorStance(
             actors[a].name,
             actors[a].type,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .encoding import Span
+from ..encoding import Span
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 

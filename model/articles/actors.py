@@ -21,6 +21,7 @@ The rules, in order:
    that longest form (PERSON first on ties).
 
 Pronouns are not resolved; :data:`Coreference` is the seam for a resolver that adds mentions.
+An actor's type is settled here, from the NER labels of its mentions.
 """
 
 from __future__ import annotations
@@ -28,10 +29,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .encoding import Span
+from ..encoding import Span
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 
@@ -335,9 +336,15 @@ def given_actors(specs: Sequence[str | dict]) -> list[ActorDraft]:
     return actors
 
 
-def find_mentions(text: str, actors: Sequence[ActorDraft], entity_spans: Sequence[Span] = ()) -> None:
+def find_mentions(text: str, actors: Sequence[ActorDraft], entities: Mapping[Span, str] | Sequence[Span] = ()) -> None:
     """Add every occurrence of each actor's forms to its mentions, then settle overlaps:
-    NER mentions first, longer first; a search hit inside another entity is dropped."""
+    NER mentions first, longer first; a search hit inside another entity is dropped.
+
+    ``entities``: the text's NER entities, cleaned (:func:`clean_span`), with their labels. A
+    mention that is one of them keeps its label, and counts towards its actor's type (unless
+    the caller gave the type).
+    """
+    labels = dict(entities) if isinstance(entities, Mapping) else dict.fromkeys(entities, "")
     folded = _strip_accents(text)
     found: list[tuple[int, int, int, bool]] = []  # start, end, actor index, from NER
     for i, actor in enumerate(actors):
@@ -350,18 +357,21 @@ def find_mentions(text: str, actors: Sequence[ActorDraft], entity_spans: Sequenc
                 continue
             pattern = r"(?<!\w)" + re.escape(_strip_accents(form)) + r"(?!\w)"
             found += [(m.start(), m.end(), i, False) for m in re.finditer(pattern, folded)]
-    blocked = list(entity_spans)
     taken: list[tuple[int, int]] = []
     result: list[list[Candidate]] = [[] for _ in actors]
     for start, end, i, from_ner in sorted(found, key=lambda f: (not f[3], -(f[1] - f[0]), f[0])):
         if any(start < e and end > s for s, e in taken):
             continue
-        if not from_ner and any(s <= start and end <= e and (s, e) != (start, end) for s, e in blocked):
+        if not from_ner and any(s <= start and end <= e and (s, e) != (start, end) for s, e in labels):
             continue
         taken.append((start, end))
-        result[i].append(Candidate(start, end, "", from_ner))
+        result[i].append(Candidate(start, end, labels.get((start, end), ""), from_ner))
     for actor, mentions in zip(actors, result):
         actor.mentions = sorted(mentions, key=lambda c: c.start)
+        if actor.given_type is None:
+            for m in actor.mentions:
+                if m.label:
+                    actor.labels.setdefault(actor.name, Counter())[m.label] += 1
 
 
 def _actor_with_word(by_key: dict[str, ActorDraft], key: str) -> ActorDraft | None:

@@ -32,7 +32,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from .modeling import INPUT_NAMES
+from ..modeling import INPUT_NAMES
+from .cpu import available_cores, bf16_native
 
 INSTALL_HINT = "install OpenVINO with `pip install 'newsstance[openvino]'`"
 
@@ -81,9 +82,6 @@ class OpenVinoStanceModel:
         self, model: torch.nn.Module, example: dict[str, torch.Tensor], threads: int | None = None, int8: bool = True
     ) -> None:
         ov = import_openvino()
-        from .backends import bf16_native
-        from .onnx_backend import available_cores
-
         self.inputs = [name for name in INPUT_NAMES if name in example]
         converted = _convert(model.float().eval(), {name: example[name] for name in self.inputs})
         self.threads = threads or available_cores()

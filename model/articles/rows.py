@@ -1,0 +1,81 @@
+"""The one row schema: the columns and types of a flat row at each level, declared once.
+
+:meth:`ArticleAnalysis.to_records` builds its rows from it, and the batch writers take their
+headers and Parquet types from it; an output row is ``id``, then these columns, then the
+fields the user keeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..stance import LABELS
+
+LEVELS = ("article", "passage", "mention")
+"""One row per actor (article), per passage × actor (passage), or per mention."""
+
+KEY = "id"
+"""The article's id: the first column of every output row."""
+
+_STANCE: tuple[tuple[str, type], ...] = (
+    ("label", str),
+    ("score", float),
+    *((f"p_{label}", float) for label in LABELS),
+    ("mentions", int),
+)
+SCHEMA: dict[str, tuple[tuple[str, type], ...]] = {
+    "article": (("actor", str), ("actor_type", str), *_STANCE, ("sentences", int)),
+    "passage": (
+        ("actor", str),
+        ("actor_type", str),
+        *_STANCE,
+        ("sentences", int),
+        ("passage_index", int),
+        ("start", int),
+        ("end", int),
+    ),
+    "mention": (
+        ("actor", str),
+        ("actor_type", str),
+        *_STANCE,
+        ("passage_index", int),
+        ("start", int),
+        ("end", int),
+        ("sentence_start", int),
+        ("sentence_end", int),
+    ),
+}
+"""Per level, each column and its Python type, in output order (``id`` and kept fields aside)."""
+
+
+def check_level(level: str) -> str:
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; choose one of {LEVELS}")
+    return level
+
+
+def columns(level: str) -> list[str]:
+    """The analysis columns of ``level``, in order."""
+    return [name for name, _ in SCHEMA[check_level(level)]]
+
+
+def output_columns(level: str, keep_fields: Sequence[str] = ()) -> list[str]:
+    """Every column of an output row: ``id``, the level's columns, the kept input fields."""
+    clash = sorted(set(keep_fields) & {KEY, *columns(level)})
+    if clash:
+        raise ValueError(f"kept fields {clash} clash with output columns; rename them in the input")
+    return [KEY, *columns(level), *keep_fields]
+
+
+def column_types(level: str) -> dict[str, type]:
+    return dict(SCHEMA[check_level(level)])
+
+
+def make_row(level: str, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` as a row of ``level``, in column order; a missing or unknown column is an error."""
+    names = columns(level)
+    if set(values) != set(names):
+        missing, extra = sorted(set(names) - set(values)), sorted(set(values) - set(names))
+        raise KeyError(f"a {level} row needs exactly {names}; missing {missing}, unknown {extra}")
+    return {name: values[name] for name in names}

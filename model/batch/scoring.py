@@ -1,0 +1,195 @@
+"""Batch scoring of article files: streaming, resumable, safe on bad records.
+
+Output rows (one per article × actor, per article × passage × actor, or per mention) have
+``id``, the columns of the row schema (:mod:`newsstance.articles.rows`), then any
+``keep_fields``. JSONL output is append-only and flushed per batch, each article's rows written
+together; CSV and Parquet are streamed into a JSONL journal (``OUTPUT.partial.jsonl``) and
+converted, through a temporary file and a rename, at the end. ``resume=True`` drops a torn last
+line and the last (possibly partial) article, then skips every article id already in the output.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tqdm.auto import tqdm
+
+from ..articles.rows import KEY, check_level, output_columns
+from .errors import UsageError
+from .journal import logged_errors, recover
+from .readers import BadRecord, Record, count_records, expand_inputs, read_records
+from .writers import check_format, convert, to_journal
+
+if TYPE_CHECKING:
+    from ..classifier import StanceClassifier
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["ScoreSummary", "UsageError", "score_files"]
+
+
+@dataclass(frozen=True)
+class ScoreSummary:
+    output: Path
+    errors: Path
+    articles_scored: int
+    articles_skipped: int
+    records_failed: int
+    rows_written: int
+    seconds: float
+
+    @property
+    def articles_per_s(self) -> float:
+        return self.articles_scored / self.seconds if self.seconds > 0 else 0.0
+
+    def line(self) -> str:
+        return (
+            f"{self.articles_scored} articles scored, {self.articles_skipped} already done, "
+            f"{self.records_failed} records failed, {self.rows_written} rows written "
+            f"in {self.seconds:.1f} s ({self.articles_per_s:.2f} articles/s) -> {self.output}"
+            + (f"; failures in {self.errors}" if self.records_failed else "")
+        )
+
+
+def score_files(
+    clf: StanceClassifier,
+    inputs: Sequence[str],
+    output: str | Path,
+    level: str = "article",
+    actors: Sequence[str | dict] | None = None,
+    keep_fields: Sequence[str] = (),
+    batch_size: int = 32,
+    articles_per_batch: int = 64,
+    resume: bool = False,
+    overwrite: bool = False,
+    show_progress_bar: bool = True,
+) -> ScoreSummary:
+    """Score every article of ``inputs`` into ``output`` (.jsonl, .csv or .parquet).
+
+    Raises :class:`UsageError` for problems with the call; bad records go to
+    ``OUTPUT.errors.jsonl`` and are counted, never raised.
+    """
+    output = Path(output)
+    try:
+        check_level(level)
+        columns = output_columns(level, keep_fields)
+    except ValueError as err:
+        raise UsageError(str(err).replace("kept fields", "--keep-fields")) from err
+    check_format(output)
+    if resume and overwrite:
+        raise UsageError("--resume and --overwrite exclude each other; choose one")
+    try:
+        files = expand_inputs(inputs)
+    except ValueError as err:
+        raise UsageError(str(err)) from err
+    final = output.suffix.lower() != ".jsonl"
+    journal = output.with_name(output.name + ".partial.jsonl") if final else output
+    errors_path = output.with_name(output.name + ".errors.jsonl")
+
+    if output.exists() and not (resume or overwrite):
+        raise UsageError(f"{output} exists; pass --resume to finish it or --overwrite to replace it")
+    if overwrite:
+        for p in (output, journal, errors_path):
+            p.unlink(missing_ok=True)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if resume and final and output.exists() and not journal.exists():
+        to_journal(output, journal)
+    done = recover(journal) if resume and journal.exists() else set()
+    logged = logged_errors(errors_path) if resume else set()
+
+    started = time.perf_counter()
+    scored = skipped = failed = rows = 0
+    seen: set[str] = set()
+    total = count_records(files)
+    with (
+        open(journal, "a", encoding="utf-8") as out,
+        open(errors_path, "a", encoding="utf-8") as err_out,
+        tqdm(total=total, unit="article", disable=not show_progress_bar, desc="score") as bar,
+    ):
+
+        def fail(bad: BadRecord) -> None:
+            nonlocal failed
+            failed += 1
+            if (bad.source, bad.line, bad.id) not in logged:
+                err_out.write(
+                    json.dumps({"source": bad.source, "line": bad.line, "id": bad.id, "reason": bad.reason}) + "\n"
+                )
+                err_out.flush()
+
+        def flush(batch: list[Record]) -> None:
+            nonlocal scored, rows
+            results, bad = _analyze(clf, batch, actors, batch_size)
+            for b in bad:
+                fail(b)
+            lines = [
+                json.dumps({KEY: rec.id, **row, **rec.fields}, ensure_ascii=False)
+                for rec, analysis in results
+                for row in analysis.to_records(level)
+            ]
+            if lines:
+                out.write("\n".join(lines) + "\n")
+                out.flush()
+                os.fsync(out.fileno())
+            scored += len(results)
+            rows += len(lines)
+            bar.update(len(batch))
+
+        batch: list[Record] = []
+        for rec in read_records(files, keep_fields):
+            if isinstance(rec, BadRecord):
+                fail(rec)
+                bar.update(1)
+                continue
+            if rec.id in seen:
+                fail(BadRecord(rec.source, rec.line, f"duplicate id {rec.id!r}; ids must be unique", rec.id))
+                bar.update(1)
+                continue
+            seen.add(rec.id)
+            if rec.id in done:
+                skipped += 1
+                bar.update(1)
+                continue
+            batch.append(rec)
+            if len(batch) >= articles_per_batch:
+                flush(batch)
+                batch = []
+        if batch:
+            flush(batch)
+
+    if final:
+        convert(journal, output, level, columns)
+        journal.unlink()
+    if not failed and errors_path.exists() and errors_path.stat().st_size == 0:
+        errors_path.unlink()
+    return ScoreSummary(output, errors_path, scored, skipped, failed, rows, time.perf_counter() - started)
+
+
+def _analyze(clf, batch: list[Record], actors, batch_size: int):
+    """Analyse a batch; records that share an actor list share one ``analyze_many`` call. A call
+    that fails is retried record by record, so one bad record cannot sink its batch."""
+    groups: dict[str, list[Record]] = {}
+    for rec in batch:
+        key = json.dumps(rec.actors if rec.actors is not None else actors)
+        groups.setdefault(key, []).append(rec)
+    results, bad = [], []
+    for recs in groups.values():
+        wanted = recs[0].actors if recs[0].actors is not None else actors
+        try:
+            analyses = clf.analyze_many([r.text for r in recs], actors=wanted, batch_size=batch_size)
+            results += list(zip(recs, analyses))
+        except (ValueError, TypeError):
+            for r in recs:
+                try:
+                    results.append((r, clf.analyze(r.text, actors=wanted, batch_size=batch_size)))
+                except (ValueError, TypeError) as err:
+                    bad.append(BadRecord(r.source, r.line, str(err), r.id))
+    order = {id(r): i for i, r in enumerate(batch)}
+    results.sort(key=lambda pair: order[id(pair[0])])
+    return results, bad
