@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from newsstance.encoding import Target, check_text
 from newsstance.stance import LABELS, Stance
+
+from .corpora import read_examples
 
 BASELINES = ("majority", "vader")
 
@@ -26,11 +27,8 @@ class MajorityBaseline:
         path = Path(train_file)
         if not path.is_file():
             raise FileNotFoundError(f"{path} not found; the majority baseline counts NewsMTSC's train labels")
-        counts: Counter = Counter()
-        for line in path.read_text(encoding="utf-8").splitlines():
-            counts.update(float(t["polarity"]) for t in json.loads(line)["targets"])
-        polarity = counts.most_common(1)[0][0]
-        return cls({2.0: "negative", 4.0: "neutral", 6.0: "positive"}[polarity])
+        counts = Counter(e.label for e in read_examples(path))
+        return cls(counts.most_common(1)[0][0])
 
     def classify_many(self, items: Iterable[tuple[str, Target]], batch_size: int = 32, **_) -> list[Stance]:
         probs = [1.0 if label == self.label else 0.0 for label in LABELS]

@@ -7,8 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsstance.encoding import Span, merge_spans
-from newsstance.stance import LABELS
+from .corpora import Example, parse_line
 
 BENCHMARKS = {
     "newsmtsc-test-rw": "newsmtsc/test_rw.jsonl",
@@ -17,20 +16,6 @@ BENCHMARKS = {
     "newsmtsc-dev-mt": "newsmtsc/dev_mt.jsonl",
     "newstsc-test": "newstsc/test.jsonl",
 }
-_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
-_FLAT_LABELS = {"-1": "negative", "0": "neutral", "1": "positive", **{label: label for label in LABELS}}
-
-
-@dataclass(frozen=True)
-class Example:
-    text: str
-    spans: tuple[Span, ...]
-    label: str
-
-    @property
-    def target(self) -> str:
-        s, e = self.spans[0]
-        return self.text[s:e]
 
 
 @dataclass(frozen=True)
@@ -67,28 +52,8 @@ def load_benchmark(name: str, data_dir: str | Path = "../shared/data") -> Benchm
     examples = []
     for number, line in enumerate(raw.decode("utf-8").splitlines(), start=1):
         if line.strip():
-            examples += _parse(json.loads(line), path, number)
+            text, targets = parse_line(json.loads(line), f"{path}:{number}")
+            examples += [Example(text, spans, label) for spans, label in targets]
     if not examples:
         raise ValueError(f"{path} holds no examples")
     return Benchmark(name, path, hashlib.sha256(raw).hexdigest(), tuple(examples))
-
-
-def _parse(obj: dict, path: Path, number: int) -> list[Example]:
-    if "sentence_normalized" in obj:
-        text = obj["sentence_normalized"]
-        out = []
-        for t in obj["targets"]:
-            spans = [(t["from"], t["to"])] + [(m["from"], m["to"]) for m in t.get("further_mentions") or []]
-            out.append(Example(text, merge_spans(spans), _POLARITY[float(t["polarity"])]))
-        return out
-    if "local_context" in obj:
-        span = (obj["target_local_from"], obj["target_local_to"])
-        return [Example(obj["local_context"], (span,), obj["label"])]
-    if {"text", "start", "end", "label"} <= set(obj):
-        label = _FLAT_LABELS.get(str(obj["label"]).strip().lower())
-        if label is None:
-            raise ValueError(f"{path}:{number}: label {obj['label']!r} is not one of {LABELS} or -1/0/1")
-        return [Example(obj["text"], ((int(obj["start"]), int(obj["end"])),), label)]
-    raise ValueError(
-        f"{path}:{number}: unknown format; use NewsMTSC's native JSONL or {{text, start, end, label}} lines"
-    )

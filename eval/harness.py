@@ -17,7 +17,8 @@ from newsstance.settings import file_sha256, library_versions
 
 from .baselines import load_baseline
 from .benchmarks import Benchmark, load_benchmark
-from .metrics import bootstrap_ci, calibration, classification_metrics
+from .metrics import bootstrap_ci, calibration
+from .predict import score
 from .probes import load_probes, run_probes
 
 logger = logging.getLogger(__name__)
@@ -57,16 +58,11 @@ def _load_model(spec: str, device: str | None, backend: str = "auto") -> tuple[s
 
 
 def _score(model: Any, bench: Benchmark, batch_size: int, seed: int) -> dict[str, Any]:
-    items = [(e.text, list(e.spans)) for e in bench.examples]
-    model.classify_many(items[:batch_size], batch_size=batch_size)  # warm-up
-    started = time.perf_counter()
-    stances = model.classify_many(items, batch_size=batch_size)
-    seconds = time.perf_counter() - started
-    gold, pred = bench.gold, [s.label for s in stances]
-    result = classification_metrics(gold, pred)
+    result, predictions = score(model, bench.examples, batch_size, warm_up=batch_size)
+    gold, pred, stances = bench.gold, predictions.labels, predictions.stances
     result["ci95"] = bootstrap_ci(gold, pred, seed=seed)
     result["calibration"] = calibration(gold, [s.probs for s in stances])
-    result["examples_per_s"] = len(items) / seconds
+    result["examples_per_s"] = predictions.examples_per_s
     mistakes = [
         {
             "text": e.text,

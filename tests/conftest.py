@@ -75,6 +75,12 @@ def tiny_classifier(_tiny_classifier) -> StanceClassifier:
     return copy.deepcopy(_tiny_classifier)
 
 
+@pytest.fixture
+def int8_cpu(monkeypatch):
+    """This CPU, seen as one with int8 dot-product instructions (AVX-512 VNNI), where ``auto`` may pick int8."""
+    monkeypatch.setattr("newsstance.backends.cpu.cpu_flags", lambda: frozenset({"avx2", "avx512f", "avx512_vnni"}))
+
+
 @pytest.fixture(scope="session")
 def tokenizer() -> PreTrainedTokenizerFast:
     return _tokenizer()

@@ -121,7 +121,10 @@ def test_report_files_and_fail_under(tiny_model_dir, bench_files, tmp_path, caps
 
 def test_majority_baseline_counts_train(tmp_path):
     train = tmp_path / "train.jsonl"
-    train.write_text("\n".join(json.dumps({"targets": [{"polarity": p}]}) for p in (2.0, 4.0, 4.0)) + "\n")
+    lines = [
+        {"sentence_normalized": "Ana Ruiz won.", "targets": [{"from": 0, "to": 8, "polarity": p}]} for p in (2.0, 4.0, 4.0)
+    ]
+    train.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
     baseline = MajorityBaseline.from_newsmtsc(train)
     assert baseline.label == "neutral"
     assert [s.label for s in baseline.classify_many([("a", "a")] * 2)] == ["neutral", "neutral"]

@@ -42,7 +42,7 @@ def test_export_writes_a_fused_int8_file_that_keeps_the_contract(exported):
         fast.save_pretrained(exported.parent / "copy")
 
 
-def test_auto_uses_onnx_only_when_checked_installed_and_the_checked_file(exported, monkeypatch, caplog):
+def test_auto_uses_onnx_only_when_checked_installed_and_the_checked_file(exported, monkeypatch, caplog, int8_cpu):
     monkeypatch.setattr("newsstance.backends.openvino.openvino_available", lambda: False)
     settings = ModelSettings.load(exported)
     sha = file_sha256(exported / ONNX_FILES["onnx-int8"])
@@ -80,7 +80,8 @@ def test_onnx_backend_errors_name_the_fix(tmp_path):
     with pytest.raises(FileNotFoundError, match="newsstance export --model .* --backend onnx-int8"):
         OnnxStanceModel(tmp_path / "model.int8.onnx")
     with pytest.raises(ValueError, match="CPU only"):
-        backends.resolve_backend("onnx-int8", backends.torch.device("cuda"), {})
+        source = backends.ModelSource(ModelSettings(), None, backends.torch.device("cuda"))
+        backends.candidates("onnx-int8", source)
     with pytest.raises(ValueError, match="unknown ONNX backend"):
         export_onnx(tmp_path, backend="onnx-fp8")
 

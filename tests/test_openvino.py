@@ -68,7 +68,7 @@ def test_quantize_weights_stores_every_linear_layer_in_int8(model_dir):
 def test_distill_labels_with_openvino_in_bf16_or_f32(model_dir, tmp_path, monkeypatch, native_bf16):
     from newsstance.training.distill import teacher_probabilities
 
-    monkeypatch.setattr("newsstance.backends.bf16_native", lambda: native_bf16)
+    monkeypatch.setattr("newsstance.backends.cpu.bf16_native", lambda flags=None: native_bf16)
     items = [(TEXT, [(18, 22)]), ("the party said ruiz won.", [(15, 19)])]
     want = teacher_probabilities(model_dir, items, tmp_path / "torch.jsonl", "torch")
     got = teacher_probabilities(model_dir, items, tmp_path / "ov.jsonl", "openvino-bf16")
@@ -79,11 +79,14 @@ def test_distill_labels_with_openvino_in_bf16_or_f32(model_dir, tmp_path, monkey
         teacher_probabilities(model_dir, items, tmp_path / "x.jsonl", "openvino-int8")
 
 
-def test_auto_uses_openvino_only_when_checked_and_installed(model_dir, monkeypatch):
+def test_auto_uses_openvino_only_when_checked_and_installed(model_dir, monkeypatch, int8_cpu):
     settings = ModelSettings.load(model_dir)
     assert StanceClassifier.from_pretrained(model_dir, device="cpu").backend == "torch"  # nothing recorded
     dataclasses.replace(settings, backends={"openvino-int8": {"passed": True}}).save(model_dir)
     assert StanceClassifier.from_pretrained(model_dir, device="cpu").backend == "openvino-int8"
+    monkeypatch.setattr("newsstance.backends.cpu.cpu_flags", lambda: frozenset({"avx2"}))
+    assert StanceClassifier.from_pretrained(model_dir, device="cpu").backend == "torch"  # no int8 instructions
+    monkeypatch.setattr("newsstance.backends.cpu.cpu_flags", lambda: frozenset({"avx_vnni"}))
     monkeypatch.setattr("newsstance.backends.openvino.openvino_available", lambda: False)
     assert StanceClassifier.from_pretrained(model_dir, device="cpu").backend == "torch"  # not installed
     monkeypatch.undo()

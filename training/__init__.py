@@ -1,6 +1,7 @@
 """Training of newsstance stance models."""
 
 from .config import TrainConfig
-from .trainer import TrainResult, train
+from .runner import train
+from .trainer import TrainResult
 
 __all__ = ["TrainConfig", "TrainResult", "train"]

@@ -1,49 +1,35 @@
-"""NewsMTSC's native JSONL, read through `datasets`, one example per target."""
+"""Training examples as a `datasets` table, read by the one corpus reader
+(:mod:`newsstance.eval.corpora`): one row per target."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from datasets import Dataset, load_dataset
+from datasets import Dataset
 
-from newsstance.encoding import merge_spans
+from newsstance.eval.corpora import Example, read_examples
 from newsstance.stance import LABELS
 
-POLARITY_TO_LABEL = {2.0: 0, 4.0: 1, 6.0: 2}  # NewsMTSC: 2 negative, 4 neutral, 6 positive
 
-
-def _explode(batch: dict[str, list[Any]], further_mentions: bool) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {"text": [], "spans": [], "label": []}
-    for text, targets in zip(batch["sentence_normalized"], batch["targets"]):
-        for target in targets:
-            spans = [(target["from"], target["to"])]
-            if further_mentions:
-                spans += [(m["from"], m["to"]) for m in target.get("further_mentions") or []]
-            out["text"].append(text)
-            out["spans"].append([list(s) for s in merge_spans(spans)])
-            out["label"].append(POLARITY_TO_LABEL[float(target["polarity"])])
-    return out
-
-
-def load_newsmtsc(path: str | Path, further_mentions: bool = True) -> Dataset:
-    """One row per target: ``text``, ``spans`` (every mention, sorted) and ``label`` (index into LABELS)."""
+def load_examples(path: str | Path, further_mentions: bool = True) -> list[Example]:
+    """Every target of a NewsMTSC (or NewsTSC) file; a missing file names the ``--data`` fix."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
             f"{path} not found; pass the NewsMTSC folder with --data (e.g. ../shared/data/newsmtsc)"
         )
-    raw = load_dataset("json", data_files=str(path), split="train", keep_in_memory=True)
-    missing = {"sentence_normalized", "targets"} - set(raw.column_names)
-    if missing:
-        raise ValueError(f"{path} lacks the NewsMTSC fields {sorted(missing)}; is it NewsMTSC's native JSONL?")
-    return raw.map(
-        _explode,
-        batched=True,
-        remove_columns=raw.column_names,
-        fn_kwargs={"further_mentions": further_mentions},
-        keep_in_memory=True,
-        desc=f"read {path.name}",
+    return read_examples(path, further_mentions)
+
+
+def load_newsmtsc(path: str | Path, further_mentions: bool = True) -> Dataset:
+    """One row per target: ``text``, ``spans`` (every mention, sorted) and ``label`` (index into LABELS)."""
+    examples = load_examples(path, further_mentions)
+    return Dataset.from_dict(
+        {
+            "text": [e.text for e in examples],
+            "spans": [[list(s) for s in e.spans] for e in examples],
+            "label": [LABELS.index(e.label) for e in examples],
+        }
     )
 
 

@@ -14,14 +14,17 @@ from pathlib import Path
 
 import numpy as np
 
-from newsstance.backends import openvino_bf16_fast
+from newsstance import backends
+from newsstance.backends import cpu
 from newsstance.classifier import StanceClassifier
 from newsstance.settings import ModelSettings, file_sha256
 
 from .config import TrainConfig
 from .data import load_newsmtsc
 from .distill_loss import TeacherTargets
-from .trainer import TrainResult, train
+from .objectives import Distillation
+from .runner import train
+from .trainer import TrainResult
 from .transfer import build_transfer_set, held_out_texts, read_pairs, read_sentences, write_pairs
 
 logger = logging.getLogger(__name__)
@@ -73,8 +76,7 @@ def teacher_probabilities(
     """The teacher's probabilities for ``items``, computed once and kept in ``cache``.
 
     ``backend``: ``torch``, or ``openvino-bf16``: the network compiled by OpenVINO without
-    int8 weights, in bfloat16 where the CPU has it natively (see
-    :class:`newsstance.backends.openvino.OpenVinoStanceModel`).
+    int8 weights, in bfloat16 where the CPU has it natively (see :mod:`newsstance.backends`).
     """
     if cache.is_file():
         probs = [json.loads(line) for line in cache.read_text(encoding="utf-8").splitlines()]
@@ -83,12 +85,7 @@ def teacher_probabilities(
         logger.warning("%s holds %d rows for %d items; relabelling", cache, len(probs), len(items))
     if backend not in ("torch", "openvino-bf16"):
         raise ValueError(f"unknown teacher backend {backend!r}; choose torch or openvino-bf16")
-    clf = StanceClassifier.from_pretrained(teacher_dir, backend="torch")
-    if backend == "openvino-bf16":
-        from newsstance.encoding import example_batch
-        from newsstance.backends.openvino import OpenVinoStanceModel
-
-        clf.model = OpenVinoStanceModel(clf.model, example_batch(clf.tokenizer, clf.encoding), int8=False)
+    clf = StanceClassifier.from_pretrained(teacher_dir, backend=backend)
     logger.info("labelling %d examples with %s (backend %s)", len(items), teacher_dir, backend)
     stances = clf.classify_many(items, batch_size=batch_size, show_progress_bar=True)
     probs = [[s.probs[label] for label in clf.settings.labels] for s in stances]
@@ -122,7 +119,8 @@ def distill(
     # loaded first: fails early, naming the fix, for a directory that is not a model
     teacher_settings = [ModelSettings.load(t) for t in teacher_dirs]
     if teacher_backend == "auto":
-        teacher_backend = "openvino-bf16" if openvino_bf16_fast() and device in (None, "cpu") else "torch"
+        fast = backends.installed("openvino-bf16") and cpu.bf16_native()
+        teacher_backend = "openvino-bf16" if fast and device in (None, "cpu") else "torch"
 
     work = output_dir / WORK_DIR
     work.mkdir(exist_ok=True)
@@ -165,4 +163,5 @@ def distill(
             "distill_temperature": config.distill_temperature,
         },
     )
-    return train(config, data_dir, output_dir, device=device, report_files=report_files, teacher=targets)
+    objective = Distillation(targets, config.distill_weight, config.distill_temperature, config.label_smoothing)
+    return train(config, data_dir, output_dir, device=device, report_files=report_files, objective=objective)

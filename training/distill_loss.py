@@ -36,28 +36,6 @@ class TeacherTargets:
             "construction": self.construction,
         }
 
-    def card(self) -> str:
-        d, c = self.describe(), self.construction
-        teachers = "\n".join(
-            f"- `{t['path']}`: {t.get('base_model', '?')}, dev F1m "
-            + (", ".join(f"{k} {v:.4f}" for k, v in t.get("dev", {}).items()) or "not recorded")
-            for t in d["teachers"]
-        )
-        origins = ", ".join(f"{k} {v:,}" for k, v in d["transfer_origins"].items())
-        sources = ", ".join(f"`{name}` (sha256 `{digest[:12]}…`)" for name, digest in c.get("sources", {}).items())
-        return (
-            "## Distillation\n\n"
-            f"Teacher(s), whose probabilities are averaged:\n{teachers}\n\n"
-            f"Trained on {d['gold_examples']:,} gold examples (gold label and teacher probabilities) and "
-            f"{d['transfer_pairs']:,} transfer pairs (teacher probabilities only): {origins}.\n\n"
-            "Transfer pairs come from the training sentences only, with no new text: other actors that "
-            "spaCy finds (PERSON, ORG, GPE, NORP) and gold person targets renamed to another person "
-            f"(see `newsstance.training.transfer`). Sentences from {sources or '?'}; pairs capped at "
-            f"{c.get('max_pairs') or 'no limit'}; the teacher ran on the `{c.get('teacher_backend')}` backend.\n\n"
-            "Loss on a gold example: (1 − w) · cross-entropy + w · T² · KL(teacher ‖ student); on a transfer "
-            f"pair: T² · KL; w = {c.get('distill_weight')}, T = {c.get('distill_temperature')}."
-        )
-
 
 def distillation_loss(
     logits: torch.Tensor,

@@ -69,3 +69,46 @@ def write_model_card(directory: str | Path, settings: ModelSettings, extra: str 
     path = Path(directory) / "README.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def distillation_section(d: dict[str, Any]) -> str:
+    """The card's section on a distilled student: teachers, transfer set and loss settings
+    (``d``: :meth:`TeacherTargets.describe`)."""
+    c = d.get("construction", {})
+    teachers = "\n".join(
+        f"- `{t['path']}`: {t.get('base_model', '?')}, dev F1m "
+        + (", ".join(f"{k} {v:.4f}" for k, v in t.get("dev", {}).items()) or "not recorded")
+        for t in d["teachers"]
+    )
+    origins = ", ".join(f"{k} {v:,}" for k, v in d["transfer_origins"].items())
+    sources = ", ".join(f"`{name}` (sha256 `{digest[:12]}…`)" for name, digest in c.get("sources", {}).items())
+    return (
+        "## Distillation\n\n"
+        f"Teacher(s), whose probabilities are averaged:\n{teachers}\n\n"
+        f"Trained on {d['gold_examples']:,} gold examples (gold label and teacher probabilities) and "
+        f"{d['transfer_pairs']:,} transfer pairs (teacher probabilities only): {origins}.\n\n"
+        "Transfer pairs come from the training sentences only, with no new text: other actors that "
+        "spaCy finds (PERSON, ORG, GPE, NORP) and gold person targets renamed to another person "
+        f"(see `newsstance.training.transfer`). Sentences from {sources or '?'}; pairs capped at "
+        f"{c.get('max_pairs') or 'no limit'}; the teacher ran on the `{c.get('teacher_backend')}` backend.\n\n"
+        "Loss on a gold example: (1 − w) · cross-entropy + w · T² · KL(teacher ‖ student); on a transfer "
+        f"pair: T² · KL; w = {c.get('distill_weight')}, T = {c.get('distill_temperature')}."
+    )
+
+
+def soup_section(seeds: list[int], spread: dict[str, dict[str, Any]], soup_with: list[dict[str, str]]) -> str:
+    """The card's table of the seed runs behind a weight average, and the other models in it."""
+    several = len(seeds) > 1
+    rows = [
+        "| split | " + " | ".join(f"seed {s}" for s in seeds) + (" | mean ± sd |" if several else " |"),
+        "|---" * (len(seeds) + 1 + several) + "|",
+    ]
+    for split, r in spread.items():
+        spread_cell = f" | {r['mean']:.4f} ± {r['sd']:.4f} |" if several else " |"
+        rows.append(f"| {split} | " + " | ".join(f"{v:.4f}" for v in r["f1m"]) + spread_cell)
+    card = "## The runs behind the average (F1m of each run's own model)\n\n" + "\n".join(rows)
+    if soup_with:
+        card += "\n\nAveraged with these trained models as well (same base model and head initialisation):\n\n" + (
+            "\n".join(f"- `{o['path']}` (weights sha256 `{o['weights_sha256'][:12]}…`)" for o in soup_with)
+        )
+    return card

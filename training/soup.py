@@ -8,15 +8,26 @@ distilled student averaged with the gold-trained soup); whether it helps is for 
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 
+from newsstance.classifier import resolve_device
 from newsstance.modeling import WEIGHTS_FILE
-from newsstance.settings import SETTINGS_FILE, ModelSettings
+from newsstance.settings import SETTINGS_FILE, ModelSettings, file_sha256
+
+from .checkpoint import CHECKPOINT_DIR
+from .config import TrainConfig
+from .model_card import soup_section
+from .objectives import Objective
+from .trainer import TrainResult, finish, train_one
+
+logger = logging.getLogger(__name__)
 
 
 def average_weights(model_dirs: Sequence[str | Path]) -> dict[str, torch.Tensor]:
@@ -61,3 +72,57 @@ def soup(model_dirs: Sequence[str | Path], output: str | Path, dtype: torch.dtyp
         versions=settings.versions,
     ).save(output)
     return output
+
+
+def train_soup(
+    config: TrainConfig,
+    data_dir: str | Path,
+    output_dir: str | Path,
+    device: str | None = None,
+    report_files: tuple[str, ...] = (),
+    log_every: int = 50,
+    max_steps: int | None = None,
+    objective: Objective | None = None,
+) -> TrainResult:
+    """One run per seed of ``soup_seeds`` (in ``output_dir/runs/seedN``), averaged with the
+    ``soup_with`` models into ``output_dir``. Finished seed runs are skipped and unfinished
+    ones resume, so an interrupted soup continues where it stopped."""
+    data_dir, output_dir = Path(data_dir), Path(output_dir)
+    others = [Path(p) for p in config.soup_with]
+    for other in others:
+        if ModelSettings.load(other).pooling != config.pooling:
+            raise ValueError(f"soup_with model {other} has another pooling than the recipe's {config.pooling!r}")
+    seed_list = list(config.soup_seeds or (config.seed,))
+    runs = []
+    for seed in seed_list:
+        run_dir = output_dir / "runs" / f"seed{seed}"
+        if not (run_dir / SETTINGS_FILE).is_file() or (run_dir / CHECKPOINT_DIR).exists():
+            logger.info("soup: training seed %d into %s", seed, run_dir)
+            one = config.replace(seed=seed, soup_seeds=[], soup_with=[])
+            train_one(one, data_dir, run_dir, device, report_files, log_every, max_steps, objective)
+        runs.append(run_dir)
+    soup([*runs, *others], output_dir)
+
+    seeds = [ModelSettings.load(r).metrics for r in runs]
+    spread = {}
+    for split in [*seeds[0]["dev"], *seeds[0]["test"]]:
+        values = [m["dev"].get(split, m["test"].get(split, {})).get("f1m") for m in seeds]
+        sd = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+        spread[split] = {"f1m": values, "mean": float(np.mean(values)), "sd": sd}
+    soup_with = [{"path": str(o), "weights_sha256": file_sha256(o / WEIGHTS_FILE)} for o in others]
+    card = soup_section(seed_list, spread, soup_with)
+    described = objective.describe() if objective is not None else None
+    seconds = sum(m["train_seconds"] for m in seeds)
+    metrics = {
+        "soup_of_seeds": seed_list,
+        **({"soup_with": soup_with} if soup_with else {}),
+        "seed_runs": spread,
+        "best_epoch": [m["best_epoch"] for m in seeds],
+        "train_seconds": round(seconds, 1),
+        "train_device": seeds[0]["train_device"],
+        **({"distillation": described} if described is not None else {}),
+    }
+    extra = card + ("\n\n" + objective.card() if described is not None else "")
+    data_hashes = ModelSettings.load(runs[0]).data
+    dev = finish(config, output_dir, data_dir, resolve_device(device), report_files, data_hashes, metrics, extra)
+    return TrainResult(output_dir, -1, dev, seconds)

@@ -37,7 +37,7 @@ def _soups(out: Path, variants: dict, args: argparse.Namespace) -> None:
 
     from .config import TrainConfig
     from .soup import soup
-    from .trainer import _finish
+    from .trainer import finish
 
     for name in variants:
         runs = sorted(p for p in (out / name).glob("seed*") if (p / SETTINGS_FILE).is_file())
@@ -46,7 +46,7 @@ def _soups(out: Path, variants: dict, args: argparse.Namespace) -> None:
         first = ModelSettings.load(runs[0])
         target = soup(runs, out / name / "soup")
         config = TrainConfig.from_dict(first.training)
-        _finish(
+        finish(
             config,
             target,
             Path(args.data),

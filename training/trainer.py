@@ -1,4 +1,10 @@
-"""Fine-tune a stance model: config, data, model, loop, dev evaluation, checkpoint — top to bottom."""
+"""Fine-tune a stance model, top to bottom: config, data, model, optimiser, resume, loop, dev
+evaluation, checkpoint, final card.
+
+The loss is passed in (:mod:`newsstance.training.objectives`): cross-entropy on the gold
+labels by default, or a teacher's probabilities for distillation. Weight averaging over seeds
+lives in :mod:`newsstance.training.soup`, the card text in :mod:`newsstance.training.model_card`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,6 @@ import json
 import logging
 import math
 import random
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,25 +19,26 @@ from typing import Any
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 
 from newsstance.classifier import StanceClassifier, resolve_device
-from newsstance.encoding import encode, pad_batch
-from newsstance.eval.metrics import classification_metrics
+from newsstance.encoding import encode_many, pad_batch
+from newsstance.eval.predict import score
 from newsstance.modeling import WEIGHTS_FILE, StanceModel
-from newsstance.settings import SETTINGS_FILE, ModelSettings, file_sha256, library_versions
+from newsstance.settings import ModelSettings, file_sha256, library_versions
 
 from .base_models import resolve_base_model
+from .checkpoint import load_checkpoint, remove_checkpoint, save_checkpoint
 from .config import TrainConfig
-from .data import label_names, load_newsmtsc
-from .distill_loss import TeacherTargets, distillation_loss
+from .data import load_examples, load_newsmtsc
 from .model_card import write_model_card
+from .objectives import CrossEntropy, Objective
 
 logger = logging.getLogger(__name__)
 
-CHECKPOINT_DIR = "checkpoint"
 LOG_FILE = "train_log.jsonl"
+_COLUMNS = ("input_ids", "token_type_ids", "attention_mask", "target_mask")
 
 
 @dataclass(frozen=True)
@@ -67,21 +73,21 @@ def length_grouped_batches(lengths: list[int], batch_size: int, seed: int) -> li
     return batches
 
 
-def _encode_dataset(dataset, tokenizer, config: TrainConfig):
-    def fn(row):
-        return encode(tokenizer, row["text"], [tuple(s) for s in row["spans"]], config.encoding)
+def encode_features(tokenizer: Any, dataset: Any, config: TrainConfig) -> list[dict[str, list[int]]]:
+    """The model inputs of every row of ``dataset`` (``text``, ``spans``), through the one encoding."""
 
-    return dataset.map(fn, keep_in_memory=True, desc="encode")
+    def fn(batch: dict[str, list]) -> dict[str, list]:
+        items = [(t, [tuple(s) for s in spans]) for t, spans in zip(batch["text"], batch["spans"])]
+        rows = encode_many(tokenizer, items, config.encoding)
+        return {c: [r[c] for r in rows] for c in rows[0]} if rows else {}
+
+    encoded = dataset.map(fn, batched=True, keep_in_memory=True, desc="encode")
+    columns = [c for c in _COLUMNS if c in encoded.column_names]
+    return [{c: row[c] for c in columns} for row in encoded]
 
 
-def evaluate_split(clf: StanceClassifier, dataset, batch_size: int) -> dict[str, Any]:
-    items = [(t, [tuple(s) for s in spans]) for t, spans in zip(dataset["text"], dataset["spans"])]
-    pred = [s.label for s in clf.classify_many(items, batch_size=batch_size)]
-    return classification_metrics(label_names(dataset), pred)
-
-
-def _summary(metrics: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
-    return {name: {"f1m": m["f1m"], "accuracy": m["accuracy"], "n": m["n"]} for name, m in metrics.items()}
+def _dev_summary(dev: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
+    return {name: {"f1m": m["f1m"], "accuracy": m["accuracy"], "n": m["n"]} for name, m in dev.items()}
 
 
 def train_one(
@@ -92,45 +98,32 @@ def train_one(
     report_files: tuple[str, ...] = (),
     log_every: int = 50,
     max_steps: int | None = None,
-    teacher: TeacherTargets | None = None,
+    objective: Objective | None = None,
 ) -> TrainResult:
     """Train, keep the epoch with the best mean dev F1m, and save it to ``output_dir``.
 
     An interrupted run resumes from ``output_dir/checkpoint`` when started again with the same
     config. ``report_files`` (e.g. the test sets) are scored once on the final model for the
     model card; they never influence selection. ``max_steps`` stops early (smoke tests).
-    ``teacher`` turns the run into distillation: its transfer pairs join the training set and
-    the loss follows the teacher's probabilities (see :mod:`newsstance.training.distill_loss`).
+    ``objective``: the loss, and any extra examples it brings (default: cross-entropy).
     """
     data_dir, output_dir = Path(data_dir), Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     dev_device = resolve_device(device)
+    objective = objective if objective is not None else CrossEntropy(config.label_smoothing)
     seed_everything(config.seed)
 
     # -- data ------------------------------------------------------------------------------
-    base_path = resolve_base_model(config.base_model)
-    tokenizer = AutoTokenizer.from_pretrained(base_path, local_files_only=True)
-    train_paths = [data_dir / f for f in config.train_files]
     from datasets import concatenate_datasets
 
-    train_set = concatenate_datasets([load_newsmtsc(p, config.further_mentions) for p in train_paths])
-    dev_sets = {Path(f).stem: load_newsmtsc(data_dir / f, config.further_mentions) for f in config.dev_files}
-    encoded = _encode_dataset(train_set, tokenizer, config)
-    columns = [c for c in ("input_ids", "token_type_ids", "attention_mask", "target_mask") if c in encoded.column_names]
-    features = [{c: row[c] for c in columns} for row in encoded]
-    labels = train_set["label"]
-    soft = None
-    if teacher is not None:
-        if len(teacher.gold_probs) != len(labels):
-            raise ValueError(
-                f"the teacher labelled {len(teacher.gold_probs)} gold examples but the training set has "
-                f"{len(labels)}; relabel with the same train_files and further_mentions"
-            )
-        for pair in teacher.pairs:
-            row = encode(tokenizer, pair.text, list(pair.spans), config.encoding)
-            features.append({c: row[c] for c in columns})
-        labels = [*labels, *[-1] * len(teacher.pairs)]
-        soft = torch.tensor([*teacher.gold_probs, *teacher.pair_probs], dtype=torch.float32)
+    base_path = resolve_base_model(config.base_model)
+    tokenizer = AutoTokenizer.from_pretrained(base_path, local_files_only=True)
+    train_set = concatenate_datasets([load_newsmtsc(data_dir / f, config.further_mentions) for f in config.train_files])
+    dev_sets = {Path(f).stem: load_examples(data_dir / f, config.further_mentions) for f in config.dev_files}
+    objective.check_gold(len(train_set))
+    features = encode_features(tokenizer, train_set, config)
+    features += [dict(r) for r in encode_many(tokenizer, [(p.text, list(p.spans)) for p in objective.extra], config.encoding)]
+    labels = [*train_set["label"], *[-1] * len(objective.extra)]  # -1: no gold label
     lengths = [len(f["input_ids"]) for f in features]
     data_hashes = {f: file_sha256(data_dir / f) for f in (*config.train_files, *config.dev_files, *report_files)}
 
@@ -155,10 +148,10 @@ def train_one(
         data=data_hashes,
         versions=library_versions(),
     )
-    clf = StanceClassifier(model, tokenizer, settings, device=dev_device)
+    clf = StanceClassifier(model, tokenizer, settings, device=dev_device, backend="torch")
 
-    steps_per_epoch = math.ceil(len(features) / config.batch_size)
-    total_steps = steps_per_epoch * config.epochs
+    # -- optimiser -------------------------------------------------------------------------
+    total_steps = math.ceil(len(features) / config.batch_size) * config.epochs
     decay = [p for n, p in model.named_parameters() if p.ndim > 1 and "LayerNorm" not in n]
     no_decay = [p for n, p in model.named_parameters() if not (p.ndim > 1 and "LayerNorm" not in n)]
     optimizer = torch.optim.AdamW(
@@ -166,56 +159,22 @@ def train_one(
         lr=config.learning_rate,
     )
     scheduler = get_linear_schedule_with_warmup(optimizer, int(config.warmup_ratio * total_steps), total_steps)
-    loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=config.label_smoothing)
 
     # -- resume ----------------------------------------------------------------------------
-    state = {
-        "epoch": 0,
-        "step_in_epoch": 0,
-        "global_step": 0,
-        "best": -1.0,
-        "best_epoch": -1,
-        "history": [],
-        "seconds": 0.0,
-    }
-    ckpt = output_dir / CHECKPOINT_DIR
-    if (ckpt / "trainer_state.pt").is_file():
-        saved = torch.load(ckpt / "trainer_state.pt", map_location="cpu", weights_only=False)
-        if saved["config"] != config.to_dict():
-            raise ValueError(
-                f"{ckpt} was written by a different config; use another --output or delete {ckpt} to start over"
-            )
-        model.load_state_dict(load_file(ckpt / "model.safetensors", device=str(dev_device)))
-        optimizer.load_state_dict(saved["optimizer"])
-        scheduler.load_state_dict(saved["scheduler"])
-        torch.set_rng_state(saved["torch_rng"])
-        state = saved["state"]
-        logger.info("resuming from %s at epoch %d, step %d", ckpt, state["epoch"] + 1, state["step_in_epoch"])
+    state = {"epoch": 0, "step_in_epoch": 0, "global_step": 0, "best": -1.0, "best_epoch": -1, "history": []}
+    state["seconds"] = 0.0
+    saved = load_checkpoint(output_dir, model, optimizer, scheduler, config.to_dict(), dev_device)
+    if saved is not None:
+        state = saved
+        logger.info("resuming from the checkpoint at epoch %d, step %d", state["epoch"] + 1, state["step_in_epoch"])
 
-    def save_checkpoint() -> None:
-        tmp = output_dir / (CHECKPOINT_DIR + ".tmp")
-        tmp.mkdir(exist_ok=True)
-        save_file({k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}, tmp / "model.safetensors")
-        torch.save(
-            {
-                "config": config.to_dict(),
-                "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(),
-                "torch_rng": torch.get_rng_state(),
-                "state": state,
-            },
-            tmp / "trainer_state.pt",
-        )
-        if ckpt.exists():
-            shutil.rmtree(ckpt)
-        tmp.rename(ckpt)
+    def checkpoint() -> None:
+        state["seconds"] = time.perf_counter() - started
+        save_checkpoint(output_dir, model, optimizer, scheduler, config.to_dict(), state)
 
     # -- loop ------------------------------------------------------------------------------
-    autocast = (
-        torch.autocast("cuda", dtype=torch.bfloat16)
-        if dev_device.type == "cuda"
-        else torch.autocast("cpu", enabled=False)
-    )
+    on_gpu = dev_device.type == "cuda"
+    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if on_gpu else torch.autocast("cpu", enabled=False)
     started = time.perf_counter() - state["seconds"]
     while state["epoch"] < config.epochs:
         epoch = state["epoch"]
@@ -228,17 +187,7 @@ def train_one(
             target = torch.tensor([labels[i] for i in idx], device=dev_device)
             with autocast:
                 logits = model(**{k: v.to(dev_device) for k, v in batch.items()})
-            if soft is None:
-                loss = loss_fn(logits.float(), target)
-            else:
-                loss = distillation_loss(
-                    logits.float(),
-                    target,
-                    soft[idx].to(dev_device),
-                    config.distill_weight,
-                    config.distill_temperature,
-                    config.label_smoothing,
-                )
+            loss = objective.loss(logits.float(), target, idx)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
             optimizer.step()
@@ -254,29 +203,22 @@ def train_one(
             if max_steps is not None and state["global_step"] >= max_steps:
                 break
             if state["global_step"] % config.checkpoint_every == 0:
-                state["seconds"] = time.perf_counter() - started
-                save_checkpoint()
+                checkpoint()
 
-        dev = {name: evaluate_split(clf, ds, config.eval_batch_size) for name, ds in dev_sets.items()}
+        # -- dev evaluation: keep the best epoch -------------------------------------------
+        dev = {name: score(clf, examples, config.eval_batch_size)[0] for name, examples in dev_sets.items()}
         mean_f1m = float(np.mean([m["f1m"] for m in dev.values()]))
-        record = {
-            "epoch": epoch + 1,
-            "mean_dev_f1m": mean_f1m,
-            "dev": _summary(dev),
-            "examples_per_s": seen / max(time.perf_counter() - tick, 1e-9),
-        }
-        state["history"].append(record)
-        logger.info(
-            "epoch %d: mean dev F1m %.4f %s", epoch + 1, mean_f1m, {k: round(v["f1m"], 4) for k, v in dev.items()}
-        )
+        examples_per_s = seen / max(time.perf_counter() - tick, 1e-9)
+        record = {"epoch": epoch + 1, "mean_dev_f1m": mean_f1m, "dev": _dev_summary(dev)}
+        state["history"].append({**record, "examples_per_s": examples_per_s})
+        logger.info("epoch %d: mean dev F1m %.4f %s", epoch + 1, mean_f1m, {k: round(v["f1m"], 4) for k, v in dev.items()})
         if mean_f1m > state["best"]:
             state["best"], state["best_epoch"] = mean_f1m, epoch + 1
             clf.save_pretrained(output_dir, dtype=torch.float16)
         state["epoch"], state["step_in_epoch"] = epoch + 1, 0
-        state["seconds"] = time.perf_counter() - started
         if max_steps is not None and state["global_step"] >= max_steps:
             break
-        save_checkpoint()
+        checkpoint()
 
     # -- final: score the saved model, write the card --------------------------------------
     seconds = time.perf_counter() - started
@@ -289,24 +231,14 @@ def train_one(
         "train_seconds": round(seconds, 1),
         "train_device": str(dev_device),
     }
-    if teacher is not None:
-        metrics["distillation"] = teacher.describe()
-    dev = _finish(
-        config,
-        output_dir,
-        data_dir,
-        dev_device,
-        report_files,
-        data_hashes,
-        metrics,
-        card_extra=teacher.card() if teacher is not None else "",
-    )
-    if ckpt.exists():
-        shutil.rmtree(ckpt)
+    if objective.describe() is not None:
+        metrics["distillation"] = objective.describe()
+    dev = finish(config, output_dir, data_dir, dev_device, report_files, data_hashes, metrics, objective.card())
+    remove_checkpoint(output_dir)
     return TrainResult(output_dir, state["best_epoch"], dev, seconds)
 
 
-def _finish(
+def finish(
     config: TrainConfig,
     output_dir: Path,
     data_dir: Path,
@@ -317,14 +249,13 @@ def _finish(
     card_extra: str = "",
 ) -> dict[str, dict[str, Any]]:
     """Score the saved model on dev (and the report files), then write its settings and card."""
-    final = StanceClassifier.from_pretrained(output_dir, device=device)
+    final = StanceClassifier.from_pretrained(output_dir, device=device, backend="torch")
 
-    def score(name: str) -> dict[str, Any]:
-        dataset = load_newsmtsc(data_dir / name, config.further_mentions)
-        return evaluate_split(final, dataset, config.eval_batch_size)
+    def split(name: str) -> dict[str, Any]:
+        return score(final, load_examples(data_dir / name, config.further_mentions), config.eval_batch_size)[0]
 
-    dev = {Path(f).stem: score(f) for f in config.dev_files}
-    metrics = {**metrics, "dev": dev, "test": {Path(f).stem: score(f) for f in report_files}}
+    dev = {Path(f).stem: split(f) for f in config.dev_files}
+    metrics = {**metrics, "dev": dev, "test": {Path(f).stem: split(f) for f in report_files}}
     settings = ModelSettings(
         encoding=config.encoding,
         pooling=config.pooling,
@@ -337,90 +268,3 @@ def _finish(
     settings.save(output_dir)
     write_model_card(output_dir, settings, extra=card_extra)
     return dev
-
-
-def train(
-    config: TrainConfig,
-    data_dir: str | Path,
-    output_dir: str | Path,
-    device: str | None = None,
-    report_files: tuple[str, ...] = (),
-    log_every: int = 50,
-    max_steps: int | None = None,
-    teacher: TeacherTargets | None = None,
-) -> TrainResult:
-    """Train one model, or, when the recipe lists ``soup_seeds``, one per seed (in
-    ``output_dir/runs/seedN``) and save the average of their weights to ``output_dir``;
-    ``soup_with`` adds already trained models to that average.
-
-    Finished seed runs are skipped and unfinished ones resume, so an interrupted soup
-    continues where it stopped.
-    """
-    if not config.soup_seeds and not config.soup_with:
-        return train_one(config, data_dir, output_dir, device, report_files, log_every, max_steps, teacher)
-    from .soup import soup
-
-    data_dir, output_dir = Path(data_dir), Path(output_dir)
-    others = [Path(p) for p in config.soup_with]
-    for other in others:
-        if ModelSettings.load(other).pooling != config.pooling:
-            raise ValueError(f"soup_with model {other} has another pooling than the recipe's {config.pooling!r}")
-    seed_list = config.soup_seeds or (config.seed,)
-    runs = []
-    for seed in seed_list:
-        run_dir = output_dir / "runs" / f"seed{seed}"
-        if not (run_dir / SETTINGS_FILE).is_file() or (run_dir / CHECKPOINT_DIR).exists():
-            logger.info("soup: training seed %d into %s", seed, run_dir)
-            train_one(
-                config.replace(seed=seed, soup_seeds=[], soup_with=[]),
-                data_dir,
-                run_dir,
-                device,
-                report_files,
-                log_every,
-                max_steps,
-                teacher,
-            )
-        runs.append(run_dir)
-    soup([*runs, *others], output_dir)
-    seeds = [ModelSettings.load(r).metrics for r in runs]
-    splits = [*seeds[0]["dev"], *seeds[0]["test"]]
-    several = len(runs) > 1
-    rows = [
-        "| split | " + " | ".join(f"seed {s}" for s in seed_list) + (" | mean ± sd |" if several else " |"),
-        "|---" * (len(runs) + 1 + several) + "|",
-    ]
-    spread = {}
-    for split in splits:
-        values = [m["dev"].get(split, m["test"].get(split, {})).get("f1m") for m in seeds]
-        sd = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
-        spread[split] = {"f1m": values, "mean": float(np.mean(values)), "sd": sd}
-        spread_cell = f" | {np.mean(values):.4f} ± {sd:.4f} |" if several else " |"
-        rows.append(f"| {split} | " + " | ".join(f"{v:.4f}" for v in values) + spread_cell)
-    card = "## The runs behind the average (F1m of each run's own model)\n\n" + "\n".join(rows)
-    soup_with = [{"path": str(o), "weights_sha256": file_sha256(o / WEIGHTS_FILE)} for o in others]
-    if others:
-        card += "\n\nAveraged with these trained models as well (same base model and head initialisation):\n\n" + (
-            "\n".join(f"- `{o['path']}` (weights sha256 `{o['weights_sha256'][:12]}…`)" for o in soup_with)
-        )
-    seconds = sum(m["train_seconds"] for m in seeds)
-    data_hashes = ModelSettings.load(runs[0]).data
-    dev = _finish(
-        config,
-        output_dir,
-        data_dir,
-        resolve_device(device),
-        report_files,
-        data_hashes,
-        {
-            "soup_of_seeds": list(seed_list),
-            **({"soup_with": soup_with} if soup_with else {}),
-            "seed_runs": spread,
-            "best_epoch": [m["best_epoch"] for m in seeds],
-            "train_seconds": round(seconds, 1),
-            "train_device": seeds[0]["train_device"],
-            **({"distillation": teacher.describe()} if teacher is not None else {}),
-        },
-        card_extra=card + ("\n\n" + teacher.card() if teacher is not None else ""),
-    )
-    return TrainResult(output_dir, -1, dev, seconds)

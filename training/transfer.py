@@ -19,22 +19,17 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsstance.encoding import merge_spans
+from newsstance.eval.corpora import Sentence, read_sentences
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 Span = tuple[int, int]
 
-
-@dataclass(frozen=True)
-class Sentence:
-    """A training sentence and the spans of its gold targets' mentions (``targets``: one tuple per target)."""
-
-    text: str
-    targets: tuple[tuple[Span, ...], ...]
+__all__ = ["Sentence", "TransferPair", "build_transfer_set", "read_pairs", "read_sentences", "write_pairs"]
 
 
 @dataclass(frozen=True)
@@ -46,43 +41,6 @@ class TransferPair:
 
 def fold(text: str) -> str:
     return " ".join(text.casefold().split())
-
-
-def read_newsmtsc_sentences(path: str | Path) -> Iterator[Sentence]:
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            targets = []
-            for t in row["targets"]:
-                spans = [(t["from"], t["to"]), *((m["from"], m["to"]) for m in t.get("further_mentions") or [])]
-                targets.append(tuple(merge_spans(spans)))
-            yield Sentence(row["sentence_normalized"], tuple(targets))
-
-
-def read_newstsc_sentences(path: str | Path) -> Iterator[Sentence]:
-    """NewsTSC's train file: one target per line; the lines of one sentence are joined."""
-    by_text: dict[str, list[tuple[Span, ...]]] = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                row = json.loads(line)
-                span = ((row["target_local_from"], row["target_local_to"]),)
-                by_text.setdefault(row["local_context"], []).append(span)
-    for text, targets in by_text.items():
-        yield Sentence(text, tuple(targets))
-
-
-def read_sentences(path: str | Path) -> Iterator[Sentence]:
-    """NewsMTSC or NewsTSC JSONL, told apart by their fields."""
-    with open(path, encoding="utf-8") as f:
-        first = json.loads(next(line for line in f if line.strip()))
-    if "sentence_normalized" in first:
-        return read_newsmtsc_sentences(path)
-    if "local_context" in first:
-        return read_newstsc_sentences(path)
-    raise ValueError(f"{path} is neither NewsMTSC (sentence_normalized) nor NewsTSC (local_context) JSONL")
 
 
 def held_out_texts(paths: Iterable[str | Path]) -> set[str]:

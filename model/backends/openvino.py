@@ -33,7 +33,7 @@ import numpy as np
 import torch
 
 from ..modeling import INPUT_NAMES
-from .cpu import available_cores, bf16_native
+from . import cpu
 
 INSTALL_HINT = "install OpenVINO with `pip install 'newsstance[openvino]'`"
 
@@ -84,7 +84,7 @@ class OpenVinoStanceModel:
         ov = import_openvino()
         self.inputs = [name for name in INPUT_NAMES if name in example]
         converted = _convert(model.float().eval(), {name: example[name] for name in self.inputs})
-        self.threads = threads or available_cores()
+        self.threads = threads or cpu.available_cores()
         properties: dict[str, Any] = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_NUM_THREADS": self.threads}
         if int8:
             quantize_weights(converted)
@@ -92,7 +92,7 @@ class OpenVinoStanceModel:
             properties.update(INFERENCE_PRECISION_HINT="f32", DYNAMIC_QUANTIZATION_GROUP_SIZE=group)
             self.precision = "int8"
         else:
-            self.precision = "bf16" if bf16_native() else "f32"
+            self.precision = "bf16" if cpu.bf16_native() else "f32"
             properties.update(INFERENCE_PRECISION_HINT=self.precision)
         self.compiled = ov.Core().compile_model(converted, "CPU", properties)
 

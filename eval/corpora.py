@@ -1,0 +1,120 @@
+"""The one reader of the stance corpora: NewsMTSC, NewsTSC and a flat JSONL format.
+
+Training (:mod:`newsstance.training.data`, the transfer set), the benchmarks and the baselines
+all read their files here, so that labels and spans are parsed one way only.
+
+Formats, told apart line by line by their fields:
+
+* **NewsMTSC** (``sentence_normalized``, ``targets``): one line per sentence, several targets,
+  each with ``from``/``to``, ``polarity`` (2.0 negative, 4.0 neutral, 6.0 positive) and
+  optional ``further_mentions`` of the same person;
+* **NewsTSC** (``local_context``, ``target_local_from``/``_to``, ``label``): one line per target;
+* **flat** (``text``, ``start``, ``end``, ``label``): a label name or -1/0/1.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsstance.encoding import Span, merge_spans
+from newsstance.stance import LABELS
+
+POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
+"""NewsMTSC's polarity codes."""
+FLAT_LABELS = {"-1": "negative", "0": "neutral", "1": "positive", **{label: label for label in LABELS}}
+
+
+@dataclass(frozen=True)
+class Example:
+    """One target in one sentence: every mention's span (sorted, merged) and the gold label."""
+
+    text: str
+    spans: tuple[Span, ...]
+    label: str
+
+    @property
+    def target(self) -> str:
+        s, e = self.spans[0]
+        return self.text[s:e]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence and its gold targets: one tuple of mention spans and one label per target."""
+
+    text: str
+    targets: tuple[tuple[Span, ...], ...]
+    labels: tuple[str, ...] = ()
+
+
+def parse_line(obj: Any, where: str, further_mentions: bool = True) -> tuple[str, list[tuple[tuple[Span, ...], str]]]:
+    """One JSON line as ``(text, [(spans, label), ...])``; ``where`` (``path:line``) names it in errors."""
+    if not isinstance(obj, dict):
+        raise ValueError(f"{where}: expected a JSON object, got {type(obj).__name__}")
+    if "sentence_normalized" in obj:
+        targets = []
+        for t in obj["targets"]:
+            spans = [(t["from"], t["to"])]
+            if further_mentions:
+                spans += [(m["from"], m["to"]) for m in t.get("further_mentions") or []]
+            polarity = float(t["polarity"])
+            if polarity not in POLARITY:
+                raise ValueError(f"{where}: polarity {t['polarity']!r} is not one of {sorted(POLARITY)}")
+            targets.append((merge_spans(spans), POLARITY[polarity]))
+        return obj["sentence_normalized"], targets
+    if "local_context" in obj:
+        span = (obj["target_local_from"], obj["target_local_to"])
+        return obj["local_context"], [((span,), _label(obj["label"], where))]
+    if {"text", "start", "end", "label"} <= set(obj):
+        span = (int(obj["start"]), int(obj["end"]))
+        return obj["text"], [((span,), _label(obj["label"], where))]
+    raise ValueError(
+        f"{where}: unknown format; use NewsMTSC's or NewsTSC's native JSONL or {{text, start, end, label}} lines"
+    )
+
+
+def _label(value: Any, where: str) -> str:
+    label = FLAT_LABELS.get(str(value).strip().lower())
+    if label is None:
+        raise ValueError(f"{where}: label {value!r} is not one of {LABELS} or -1/0/1")
+    return label
+
+
+def _lines(path: str | Path) -> Iterator[tuple[str, Any]]:
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found; pass the folder that holds the NewsMTSC/NewsTSC files")
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            if line.strip():
+                yield f"{path}:{number}", json.loads(line)
+
+
+def read_examples(path: str | Path, further_mentions: bool = True) -> list[Example]:
+    """Every target of the file, in file order: one :class:`Example` each."""
+    return [
+        Example(text, spans, label)
+        for where, obj in _lines(path)
+        for text, targets in [parse_line(obj, where, further_mentions)]
+        for spans, label in targets
+    ]
+
+
+def read_sentences(path: str | Path) -> list[Sentence]:
+    """Every sentence of the file with all its targets: a NewsMTSC line is one sentence;
+    NewsTSC's lines (one target each) are joined by their sentence."""
+    out: list[Sentence] = []
+    joined: dict[str, tuple[list[tuple[Span, ...]], list[str]]] = {}
+    for where, obj in _lines(path):
+        text, targets = parse_line(obj, where)
+        if isinstance(obj, dict) and "sentence_normalized" in obj:
+            out.append(Sentence(text, tuple(s for s, _ in targets), tuple(label for _, label in targets)))
+            continue
+        spans, labels = joined.setdefault(text, ([], []))
+        spans += [s for s, _ in targets]
+        labels += [label for _, label in targets]
+    return out + [Sentence(text, tuple(spans), tuple(labels)) for text, (spans, labels) in joined.items()]
