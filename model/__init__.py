@@ -21,7 +21,16 @@ if TYPE_CHECKING:
     from .articles.analysis import ArticleAnalysis
     from .classifier import StanceClassifier
 
-__all__ = ["LABELS", "ArticleAnalysis", "analyze", "EncodingConfig", "Stance", "StanceClassifier", "default_model_path", "load"]
+__all__ = [
+    "LABELS",
+    "ArticleAnalysis",
+    "analyze",
+    "EncodingConfig",
+    "Stance",
+    "StanceClassifier",
+    "default_model_path",
+    "load",
+]
 
 __version__ = "0.1.0"
 

@@ -81,6 +81,7 @@ def test_empty_text_gives_empty_analysis_and_non_strings_fail(tiny_classifier):
         tiny_classifier.analyze_many("one text")
 
 
+@pytest.mark.slow
 def test_very_long_article(tiny_classifier):
     paragraph = "Sarah Mitchell met the council. " * 40
     text = "\n\n".join([paragraph] * 200)  # about 200,000 characters
@@ -91,6 +92,7 @@ def test_very_long_article(tiny_classifier):
     assert a.article_stances[0].sentences == 8000
 
 
+@pytest.mark.slow
 def test_one_long_paragraph_is_chunked(tiny_classifier):
     text = "Sarah Mitchell met the council. " * 3500  # one passage over spaCy's chunk size
     assert len(text) > 100_000

@@ -7,6 +7,7 @@ import pytest
 from newsstance.cli import main
 from newsstance.eval import bootstrap_ci, calibration, classification_metrics, evaluate, load_benchmark
 from newsstance.eval.baselines import MajorityBaseline
+from newsstance.eval.export import passes_check
 from newsstance.eval.probes import PROBES_FILE, load_probes
 
 
@@ -29,11 +30,11 @@ def test_metrics_against_hand_computed_values():
 def test_bootstrap_is_reproducible_and_brackets_the_point_estimate():
     gold = ["negative", "neutral", "positive"] * 30
     pred = ["negative", "neutral", "neutral"] * 30
-    a, b = bootstrap_ci(gold, pred, seed=3), bootstrap_ci(gold, pred, seed=3)
+    a, b = bootstrap_ci(gold, pred, n_resamples=200, seed=3), bootstrap_ci(gold, pred, n_resamples=200, seed=3)
     assert a == b
     point = classification_metrics(gold, pred)["f1m"]
-    assert a["f1m"][0] <= point <= a["f1m"][1]
-    assert bootstrap_ci(gold, pred, seed=4) != a
+    assert a["f1m"][0] < point < a["f1m"][1]
+    assert bootstrap_ci(gold, pred, n_resamples=200, seed=4) != a
 
 
 def test_calibration_of_perfect_and_overconfident_predictions():
@@ -100,6 +101,7 @@ def test_unknown_benchmark_lists_the_names(tmp_path):
         load_benchmark(str(bad))
 
 
+@pytest.mark.slow
 def test_report_files_and_fail_under(tiny_model_dir, bench_files, tmp_path, capsys):
     native, flat = bench_files
     out = tmp_path / "report"
@@ -122,7 +124,8 @@ def test_report_files_and_fail_under(tiny_model_dir, bench_files, tmp_path, caps
 def test_majority_baseline_counts_train(tmp_path):
     train = tmp_path / "train.jsonl"
     lines = [
-        {"sentence_normalized": "Ana Ruiz won.", "targets": [{"from": 0, "to": 8, "polarity": p}]} for p in (2.0, 4.0, 4.0)
+        {"sentence_normalized": "Ana Ruiz won.", "targets": [{"from": 0, "to": 8, "polarity": p}]}
+        for p in (2.0, 4.0, 4.0)
     ]
     train.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
     baseline = MajorityBaseline.from_newsmtsc(train)
@@ -151,6 +154,18 @@ def test_probe_suite_is_well_formed():
         resolve_target(p.text, p.target)  # the target occurs in its text
 
 
+def test_the_backend_check_needs_agreement_and_no_f1m_drop():
+    def results(agreement, rw_drop, mt_drop):
+        return {
+            "newsmtsc-test-rw": {"agreement": agreement, "f1m_torch": 0.80, "f1m": 0.80 - rw_drop},
+            "newsmtsc-test-mt": {"agreement": 1.0, "f1m_torch": 0.70, "f1m": 0.70 - mt_drop},
+        }
+
+    assert passes_check(results(0.995, 0.004, -0.01))
+    assert not passes_check(results(0.989, 0.0, 0.0))  # agreement below 99%
+    assert not passes_check(results(1.0, 0.0, 0.006))  # F1m drop over half a point on test-mt
+
+
 @pytest.mark.parametrize("backend", ["openvino-int8", "onnx-int8"])
 def test_export_records_the_backend_check(tiny_model_dir, tmp_path, backend):
     import shutil
@@ -177,6 +192,15 @@ def test_export_records_the_backend_check(tiny_model_dir, tmp_path, backend):
     record = ModelSettings.load(model).backends[backend]
     assert set(record["results"]) == {"newsmtsc-test-rw", "newsmtsc-test-mt"}
     assert status == (0 if record["passed"] else 1)
-    assert 0 <= record["results"]["newsmtsc-test-rw"]["agreement"] <= 1
+    assert record["passed"] == passes_check(record["results"])
+    # the recorded agreement is the share of labels on which the two backends agree
+    import newsstance
+    from newsstance.eval.predict import predict
+
+    bench = load_benchmark(str(data / "test_rw.jsonl"))
+    torch_labels = predict(newsstance.load(model, backend="torch"), bench.examples).labels
+    other_labels = predict(newsstance.load(model, backend=backend), bench.examples).labels
+    agreement = sum(a == b for a, b in zip(torch_labels, other_labels)) / len(torch_labels)
+    assert record["results"]["newsmtsc-test-rw"]["agreement"] == pytest.approx(agreement)
     if backend.startswith("onnx"):
         assert (model / record["artefact"]["file"]).is_file() and len(record["artefact"]["sha256"]) == 64

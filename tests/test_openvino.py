@@ -8,9 +8,9 @@ import sys
 import pytest
 import torch
 
+from newsstance.backends.openvino import OpenVinoStanceModel, openvino_available
 from newsstance.classifier import StanceClassifier
 from newsstance.modeling import INPUT_NAMES
-from newsstance.backends.openvino import OpenVinoStanceModel, openvino_available
 from newsstance.settings import ModelSettings
 from newsstance.stance import LABELS, Stance
 
@@ -50,8 +50,8 @@ def test_openvino_keeps_the_contract(model_dir):
 
 
 def test_quantize_weights_stores_every_linear_layer_in_int8(model_dir):
-    from newsstance.encoding import example_batch
     from newsstance.backends.openvino import _convert, quantize_weights
+    from newsstance.encoding import example_batch
 
     clf = StanceClassifier.from_pretrained(model_dir, backend="torch")
     example = example_batch(clf.tokenizer, clf.encoding)
@@ -94,6 +94,7 @@ def test_auto_uses_openvino_only_when_checked_and_installed(model_dir, monkeypat
     assert StanceClassifier.from_pretrained(model_dir, device="cpu").backend == "torch"  # failed the check
 
 
+@pytest.mark.slow
 def test_openvino_sends_no_telemetry(model_dir, tmp_path):
     home = tmp_path / "home"
     home.mkdir()

@@ -110,7 +110,9 @@ def test_usage_errors(tiny_classifier, inputs, tmp_path):
         score_files(tiny_classifier, [str(inputs)], tmp_path / "o.jsonl", keep_fields=["label"])
 
 
-def test_a_missing_parquet_library_is_found_before_any_article_is_scored(tiny_classifier, inputs, tmp_path, monkeypatch):
+def test_a_missing_parquet_library_is_found_before_any_article_is_scored(
+    tiny_classifier, inputs, tmp_path, monkeypatch
+):
     import importlib.util
 
     real = importlib.util.find_spec
@@ -136,6 +138,7 @@ def test_cli_exit_status(tiny_model_dir, inputs, tmp_path, capsys):
     assert main([*args, str(tmp_path / "o.jsonl"), str(inputs / "ignored.md")]) == 2
 
 
+@pytest.mark.slow
 def test_sigkill_then_resume_loses_nothing_and_duplicates_nothing(tiny_model_dir, tmp_path):
     articles = tmp_path / "many.jsonl"
     with open(articles, "w", encoding="utf-8") as f:

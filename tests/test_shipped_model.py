@@ -11,6 +11,8 @@ import newsstance
 REPO = Path(__file__).resolve().parents[1]
 SHARED_SEED = REPO.parent / "shared" / "seeds" / "venezuela_guaido_2019.txt"
 
+pytestmark = pytest.mark.slow  # the shipped model
+
 CLEAR = [
     (
         "Voters cheered Mayor Sarah Mitchell after she rebuilt the flooded school in record time.",

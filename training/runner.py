@@ -23,4 +23,5 @@ def train(
     """Train one model, or, when the recipe lists ``soup_seeds`` or ``soup_with``, one per seed
     averaged with those models (see :func:`newsstance.training.soup.train_soup`)."""
     run = train_soup if config.soup_seeds or config.soup_with else train_one
-    return run(config, data_dir, output_dir, device, report_files, log_every, max_steps, objective)
+    keywords = {"log_every": log_every, "max_steps": max_steps, "objective": objective}
+    return run(config, data_dir, output_dir, device, report_files, **keywords)

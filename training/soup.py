@@ -12,6 +12,7 @@ import logging
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -80,13 +81,13 @@ def train_soup(
     output_dir: str | Path,
     device: str | None = None,
     report_files: tuple[str, ...] = (),
-    log_every: int = 50,
-    max_steps: int | None = None,
     objective: Objective | None = None,
+    **run: Any,
 ) -> TrainResult:
     """One run per seed of ``soup_seeds`` (in ``output_dir/runs/seedN``), averaged with the
     ``soup_with`` models into ``output_dir``. Finished seed runs are skipped and unfinished
-    ones resume, so an interrupted soup continues where it stopped."""
+    ones resume, so an interrupted soup continues where it stopped. ``run``: the rest of
+    :func:`~newsstance.training.trainer.train_one`'s keywords, for every seed run."""
     data_dir, output_dir = Path(data_dir), Path(output_dir)
     others = [Path(p) for p in config.soup_with]
     for other in others:
@@ -99,7 +100,7 @@ def train_soup(
         if not (run_dir / SETTINGS_FILE).is_file() or (run_dir / CHECKPOINT_DIR).exists():
             logger.info("soup: training seed %d into %s", seed, run_dir)
             one = config.replace(seed=seed, soup_seeds=[], soup_with=[])
-            train_one(one, data_dir, run_dir, device, report_files, log_every, max_steps, objective)
+            train_one(one, data_dir, run_dir, device, report_files, objective=objective, **run)
         runs.append(run_dir)
     soup([*runs, *others], output_dir)
 

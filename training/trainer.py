@@ -122,7 +122,9 @@ def train_one(
     dev_sets = {Path(f).stem: load_examples(data_dir / f, config.further_mentions) for f in config.dev_files}
     objective.check_gold(len(train_set))
     features = encode_features(tokenizer, train_set, config)
-    features += [dict(r) for r in encode_many(tokenizer, [(p.text, list(p.spans)) for p in objective.extra], config.encoding)]
+    features += [
+        dict(r) for r in encode_many(tokenizer, [(p.text, list(p.spans)) for p in objective.extra], config.encoding)
+    ]
     labels = [*train_set["label"], *[-1] * len(objective.extra)]  # -1: no gold label
     lengths = [len(f["input_ids"]) for f in features]
     data_hashes = {f: file_sha256(data_dir / f) for f in (*config.train_files, *config.dev_files, *report_files)}
@@ -211,7 +213,9 @@ def train_one(
         examples_per_s = seen / max(time.perf_counter() - tick, 1e-9)
         record = {"epoch": epoch + 1, "mean_dev_f1m": mean_f1m, "dev": _dev_summary(dev)}
         state["history"].append({**record, "examples_per_s": examples_per_s})
-        logger.info("epoch %d: mean dev F1m %.4f %s", epoch + 1, mean_f1m, {k: round(v["f1m"], 4) for k, v in dev.items()})
+        logger.info(
+            "epoch %d: mean dev F1m %.4f %s", epoch + 1, mean_f1m, {k: round(v["f1m"], 4) for k, v in dev.items()}
+        )
         if mean_f1m > state["best"]:
             state["best"], state["best_epoch"] = mean_f1m, epoch + 1
             clf.save_pretrained(output_dir, dtype=torch.float16)

@@ -17,10 +17,19 @@ from typing import Any, Protocol
 
 from ..encoding import Span, Target
 from ..stance import LABELS, Stance
-from .actors import ENTITY_TYPES, ActorDraft, Candidate, Coreference, build_actors, clean_span, find_mentions, given_actors
+from .actors import (
+    ENTITY_TYPES,
+    ActorDraft,
+    Candidate,
+    Coreference,
+    build_actors,
+    clean_span,
+    find_mentions,
+    given_actors,
+)
 from .nlp import load_pipeline
 from .passages import chunk, split_passages
-from .rows import LEVELS, make_row
+from .rows import LEVELS, check_level, make_row
 
 __all__ = ["LEVELS", "ActorStance", "ArticleAnalysis", "Classifies", "MentionStance", "Passage", "analyze_many"]
 
@@ -96,7 +105,7 @@ class ArticleAnalysis:
     def to_records(self, level: str = "article") -> list[dict[str, Any]]:
         """Flat rows (columns as :data:`newsstance.articles.rows.SCHEMA` declares): one per
         actor (article), per passage × actor (passage), or per mention."""
-        if level == "mention":
+        if check_level(level) == "mention":
             return [
                 make_row(
                     level,
@@ -114,8 +123,6 @@ class ArticleAnalysis:
                 )
                 for m in self.mentions
             ]
-        if level not in LEVELS:
-            raise ValueError(f"unknown level {level!r}; choose one of {LEVELS}")
         rows = self.article_stances if level == "article" else self.passage_stances
         out = []
         for r in rows:

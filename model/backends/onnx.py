@@ -39,6 +39,7 @@ from ..encoding import example_batch
 from ..modeling import INPUT_NAMES, WEIGHTS_FILE, StanceModel
 from ..settings import ModelSettings, file_sha256
 from .cpu import available_cores
+from .runtime import CpuRuntime
 
 ONNX_FILES = {"onnx-int8": "model.int8.onnx"}
 INSTALL_HINT = "install ONNX Runtime with `pip install 'newsstance[onnx]'` (onnxruntime, onnx and onnx-ir)"
@@ -189,8 +190,10 @@ def load_onnx(
     return OnnxStanceModel(path, threads)
 
 
-class OnnxStanceModel:
+class OnnxStanceModel(CpuRuntime):
     """An ONNX Runtime session behind the call signature of :class:`~newsstance.modeling.StanceModel`."""
+
+    backend = "onnx-int8"
 
     def __init__(self, path: str | Path, threads: int | None = None) -> None:
         try:
@@ -214,11 +217,3 @@ class OnnxStanceModel:
         feed = {name: batch[name].cpu().numpy().astype(np.int64) for name in self.inputs}
         (logits,) = self.session.run(["logits"], feed)
         return torch.from_numpy(logits)
-
-    def eval(self) -> OnnxStanceModel:
-        return self
-
-    def to(self, device: torch.device | str) -> OnnxStanceModel:
-        if torch.device(device).type != "cpu":
-            raise ValueError(f"backend onnx-int8 runs on the CPU only, not {device}; use backend='torch'")
-        return self

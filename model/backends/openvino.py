@@ -34,6 +34,7 @@ import torch
 
 from ..modeling import INPUT_NAMES
 from . import cpu
+from .runtime import CpuRuntime
 
 INSTALL_HINT = "install OpenVINO with `pip install 'newsstance[openvino]'`"
 
@@ -70,7 +71,7 @@ def import_openvino() -> Any:
     return openvino
 
 
-class OpenVinoStanceModel:
+class OpenVinoStanceModel(CpuRuntime):
     """A compiled OpenVINO model behind the call signature of :class:`~newsstance.modeling.StanceModel`.
 
     ``example`` is a padded batch (as :func:`newsstance.encoding.example_batch` makes) whose
@@ -90,9 +91,10 @@ class OpenVinoStanceModel:
             quantize_weights(converted)
             group = model.encoder.config.hidden_size  # divides every linear layer's input in BERT-like encoders
             properties.update(INFERENCE_PRECISION_HINT="f32", DYNAMIC_QUANTIZATION_GROUP_SIZE=group)
-            self.precision = "int8"
+            self.precision, self.backend = "int8", "openvino-int8"
         else:
             self.precision = "bf16" if cpu.bf16_native() else "f32"
+            self.backend = "openvino-bf16"
             properties.update(INFERENCE_PRECISION_HINT=self.precision)
         self.compiled = ov.Core().compile_model(converted, "CPU", properties)
 
@@ -103,14 +105,6 @@ class OpenVinoStanceModel:
         feed: dict[str, Any] = {name: batch[name].cpu().numpy().astype(np.int64) for name in self.inputs}
         logits = self.compiled(feed)[0]
         return torch.from_numpy(np.array(logits, dtype=np.float32))
-
-    def eval(self) -> OpenVinoStanceModel:
-        return self
-
-    def to(self, device: torch.device | str) -> OpenVinoStanceModel:
-        if torch.device(device).type != "cpu":
-            raise ValueError(f"backend openvino-int8 runs on the CPU only, not {device}; use backend='torch'")
-        return self
 
 
 def _convert(model: torch.nn.Module, example: dict[str, torch.Tensor]) -> Any:
