@@ -15,6 +15,7 @@ from typing import Any
 
 from newsstance.settings import file_sha256, library_versions
 
+from .articles import is_article_benchmark, load_article_benchmark, score_articles
 from .baselines import load_baseline
 from .benchmarks import Benchmark, load_benchmark
 from .metrics import bootstrap_ci, calibration
@@ -90,12 +91,14 @@ def evaluate(
     device: str | None = None,
     seed: int = 0,
     backend: str = "auto",
+    coreference: bool = True,
 ) -> dict[str, Any]:
     """Evaluate every model and baseline on every benchmark; write the report when ``out`` is given."""
     if not models and not baselines:
         raise ValueError("nothing to evaluate; give --model and/or --baselines")
-    loaded_benchmarks = [load_benchmark(b, data_dir) for b in benchmarks]
-    if not loaded_benchmarks and not probes:
+    loaded_benchmarks = [load_benchmark(b, data_dir) for b in benchmarks if not is_article_benchmark(b)]
+    article_benchmarks = [load_article_benchmark(b) for b in benchmarks if is_article_benchmark(b)]
+    if not loaded_benchmarks and not article_benchmarks and not probes:
         raise ValueError("nothing to evaluate on; give --benchmark and/or --probes")
     systems: list[tuple[str, Any, dict[str, Any]]] = [_load_model(m, device, backend) for m in models]
     systems += [(b, load_baseline(b, data_dir), {"kind": "baseline"}) for b in baselines]
@@ -107,6 +110,9 @@ def evaluate(
         "benchmarks": {
             b.name: {"path": str(b.path), "sha256": b.sha256, "n": len(b.examples)} for b in loaded_benchmarks
         },
+        "article_benchmarks": {
+            b.name: {"path": str(b.path), "sha256": b.sha256, "articles": len(b.articles)} for b in article_benchmarks
+        },
         "reference": REFERENCE,
         "systems": {},
     }
@@ -115,6 +121,11 @@ def evaluate(
         for bench in loaded_benchmarks:
             logger.info("evaluating %s on %s (%d examples)", name, bench.name, len(bench.examples))
             entry["benchmarks"][bench.name] = _score(system, bench, batch_size, seed)
+        if article_benchmarks:
+            entry["articles"] = {}
+        for bench in article_benchmarks:
+            logger.info("evaluating %s on the %d articles of %s", name, len(bench.articles), bench.name)
+            entry["articles"][bench.name] = score_articles(system, bench, batch_size, seed, coreference)
         if probe_set:
             entry["probes"] = run_probes(system, probe_set, batch_size)
         report["systems"][name] = entry

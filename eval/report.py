@@ -67,6 +67,27 @@ def write_report(report: dict[str, Any], out: Path) -> Path:
             "",
         ]
 
+    for bench, meta in report.get("article_benchmarks", {}).items():
+        lines += [
+            f"## {bench} ({meta['articles']} articles, gold per actor × passage and per actor)",
+            "",
+            "| system | passage F1m [95% CI] | article F1m [95% CI] | actors found | actor × passage pairs scored "
+            "| coreference P / R | cross-sentence P / R |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for name, entry in report["systems"].items():
+            r = entry["articles"][bench]
+            c, p, a = r["coreference"], r["passage"], r["article"]
+            lines.append(
+                f"| {name} | {_pct(p['f1m'])} [{_pct(p['ci95']['f1m'][0])}, {_pct(p['ci95']['f1m'][1])}] "
+                f"| {_pct(a['f1m'])} [{_pct(a['ci95']['f1m'][0])}, {_pct(a['ci95']['f1m'][1])}] "
+                f"| {_pct(r['actor_coverage'])}% of {r['actors']} "
+                f"| {_pct(r['passage_coverage'])}% of {r['passage_pairs']} "
+                f"| {_pct(c['precision'])} / {_pct(c['recall'])} "
+                f"| {_pct(c['cross_sentence_precision'])} / {_pct(c['cross_sentence_recall'])} |"
+            )
+        lines.append("")
+
     models = {n: e for n, e in report["systems"].items() if e.get("kind") == "model"}
     if models and report["benchmarks"]:
         lines += ["## Calibration and speed", "", "| model | load time (s) | reliability diagram |", "|---|---|---|"]

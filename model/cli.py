@@ -196,6 +196,9 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--device", default=None)
     p.add_argument("--backend", default="auto", choices=list(BACKENDS))
+    p.add_argument(
+        "--no-coreference", action="store_true", help="article benchmarks: names only, no pronouns or role nouns"
+    )
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
@@ -211,11 +214,21 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         device=args.device,
         backend=args.backend,
+        coreference=not args.no_coreference,
     )
     for name, entry in report["systems"].items():
         for bench, r in entry["benchmarks"].items():
             lo, hi = r["ci95"]["f1m"]
             print(f"{name} on {bench}: F1m {r['f1m']:.4f} [{lo:.4f}, {hi:.4f}], accuracy {r['accuracy']:.4f}")
+        for bench, r in entry.get("articles", {}).items():
+            c = r["coreference"]
+            print(
+                f"{name} on {bench} ({r['articles']} articles): passage F1m {r['passage']['f1m']:.4f}, "
+                f"article F1m {r['article']['f1m']:.4f}; coverage: actors {r['actor_coverage']:.3f}, "
+                f"actor × passage {r['passage_coverage']:.3f} of {r['passage_pairs']}; coreference precision "
+                f"{c['precision']:.3f}, recall {c['recall']:.3f} (cross-sentence {c['cross_sentence_precision']:.3f} / "
+                f"{c['cross_sentence_recall']:.3f})"
+            )
         if "probes" in entry:
             print(f"{name} probes: {entry['probes']['overall']:.3f} passed")
     if args.out:

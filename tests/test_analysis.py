@@ -22,16 +22,18 @@ def test_analyze_finds_actors_and_scores_every_level(tiny_classifier):
     names = [x.name for x in a.actors]
     assert "Sarah Mitchell" in names and "Tomas Berg" in names
     ruiz = next(x for x in a.actors if x.name == "Sarah Mitchell")
-    assert [ARTICLE[s:e] for s, e in ruiz.mentions] == ["Sarah Mitchell", "Mitchell", "Mitchell"]
+    # "the mayor" is the actor introduced as "Mayor Sarah Mitchell" (a role noun, linked by coreference)
+    assert [ARTICLE[s:e] for s, e in ruiz.mentions] == ["Sarah Mitchell", "Mitchell", "Mitchell", "the mayor"]
+    assert ruiz.mention_types == ("name", "name", "name", "nominal")
     assert ruiz.type == "PERSON"
-    # one classification per actor per sentence: two mentions, two sentences in passage 1
+    # one classification per actor per sentence: three mentions, three sentences in passage 1
     ruiz_p1 = next(p for p in a.passage_stances if p.actor == "Sarah Mitchell" and p.passage_index == 1)
-    assert (ruiz_p1.mentions, ruiz_p1.sentences) == (2, 2)
+    assert (ruiz_p1.mentions, ruiz_p1.sentences) == (3, 3)
     article = next(s for s in a.article_stances if s.actor == "Sarah Mitchell")
-    assert article.mentions == 3 and article.sentences == 3
+    assert article.mentions == 4 and article.sentences == 4
     assert article.stance.label in LABELS
     mean = {
-        k: sum(p.stance.probs[k] * p.sentences for p in a.passage_stances if p.actor == "Sarah Mitchell") / 3
+        k: sum(p.stance.probs[k] * p.sentences for p in a.passage_stances if p.actor == "Sarah Mitchell") / 4
         for k in LABELS
     }
     assert article.stance.probs == pytest.approx(mean)
@@ -102,12 +104,21 @@ def test_one_long_paragraph_is_chunked(tiny_classifier):
 
 
 def test_coreference_seam(tiny_classifier):
-    text = "Sarah Mitchell spoke. She was praised."
+    from newsstance.articles.coref import Link
 
-    def pronouns(doc_text, actors):
-        i = doc_text.index("She")
-        return [(0, (i, i + 3))]
+    text = "Sarah Mitchell spoke. The crowd cheered. It was praised."
 
-    a = tiny_classifier.analyze(text, coreference=pronouns)
-    assert [text[s:e] for s, e in a.actors[0].mentions] == ["Sarah Mitchell", "She"]
+    def it_is_her(doc_text, actors, parse):
+        i = doc_text.index("It")
+        return [Link(0, i, i + 2, "pronoun")]
+
+    a = tiny_classifier.analyze(text, coreference=it_is_her)
+    assert [text[s:e] for s, e in a.actors[0].mentions] == ["Sarah Mitchell", "It"]
     assert a.article_stances[0].sentences == 2
+    assert [r["mention_type"] for r in a.to_records("mention")] == ["name", "pronoun"]
+    # the default resolver links "She"; None turns coreference off
+    default = tiny_classifier.analyze("Sarah Mitchell spoke. She was praised.")
+    assert default.actors[0].mention_types == ("name", "pronoun")
+    assert tiny_classifier.analyze("Sarah Mitchell spoke. She was praised.", coreference=None).actors[0].mentions == (
+        (0, 14),
+    )

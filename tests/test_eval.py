@@ -204,3 +204,53 @@ def test_export_records_the_backend_check(tiny_model_dir, tmp_path, backend):
     assert record["results"]["newsmtsc-test-rw"]["agreement"] == pytest.approx(agreement)
     if backend.startswith("onnx"):
         assert (model / record["artefact"]["file"]).is_file() and len(record["artefact"]["sha256"]) == 64
+
+
+def test_the_seeds_article_benchmark_is_well_formed():
+    from newsstance.articles.passages import split_passages
+    from newsstance.eval.articles import load_article_benchmark
+
+    bench = load_article_benchmark("seeds")
+    assert len(bench.articles) >= 10
+    pairs = sum(len(a.passages) for article in bench.articles for a in article.actors)
+    assert pairs >= 100
+    for article in bench.articles:
+        passages = split_passages(article.text)
+        for actor in article.actors:
+            assert set(actor.passages) <= set(range(len(passages))), (article.name, actor.name)
+            assert actor.label in ("negative", "neutral", "positive")
+            for start, end, kind in actor.mentions:
+                assert kind in ("pronoun", "nominal")
+                inside = [j for j, (s, e) in enumerate(passages) if s <= start and end <= e]
+                assert inside and inside[0] in actor.passages, (article.name, actor.name, start)
+
+
+def test_article_scores_on_a_hand_made_benchmark(tiny_classifier, tmp_path):
+    pytest.importorskip("spacy")
+    from newsstance.eval.articles import load_article_benchmark, score_articles
+
+    text = "Mayor Ana Ruiz opened the bridge.\n\nShe said it was on time. Critics of Tomas Berg were loud."
+    gold = {
+        "article": "a.txt",
+        "actors": [
+            {
+                "name": "Ana Ruiz",
+                "type": "PERSON",
+                "label": "positive",
+                "passages": {"0": "positive", "1": "neutral"},
+                "mentions": [{"start": 35, "end": 38, "text": "She", "type": "pronoun"}],
+            },
+            {"name": "Nobody Here", "type": "PERSON", "label": "neutral", "passages": {"1": "neutral"}, "mentions": []},
+        ],
+    }
+    assert text[35:38] == "She"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "a.gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    r = score_articles(tiny_classifier, load_article_benchmark(str(tmp_path)))
+    assert r["actors"] == 2 and r["actor_coverage"] == 0.5  # "Nobody Here" is not in the text
+    assert r["passage_pairs"] == 3 and r["passage_coverage"] == pytest.approx(2 / 3)
+    c = r["coreference"]
+    assert (c["links"], c["correct"], c["gold"], c["found"]) == (1, 1, 1, 1)
+    assert c["cross_sentence_recall"] == 1.0  # "She" is in a sentence that does not name her
+    no_coref = score_articles(tiny_classifier, load_article_benchmark(str(tmp_path)), coreference=False)
+    assert no_coref["coreference"]["found"] == 0 and no_coref["passage_coverage"] == pytest.approx(1 / 3)

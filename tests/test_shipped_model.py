@@ -93,14 +93,19 @@ def test_a_late_target_in_a_5000_word_text(clf):
 
 # Clear gold labels the shipped model gets wrong, kept visible instead of deleted: the test
 # fails (strict xfail) once a model gets them right, so the list stays true.
-KNOWN_MISSES = {
-    ("harbour_strike.txt", "Helena Quist"): "reads 'credited Quist with breaking the deadlock' and "
-    "'declined to take credit' as negative",
-}
+# Helena Quist (harbour_strike) was one until pronouns were linked: her "she"/"her" sentences
+# outweigh the two that read as negative.
+KNOWN_MISSES: dict[tuple[str, str], str] = {}
+
+
+# The seeds whose article-level gold these tests hold the shipped model to, actor by actor. The
+# other seeds (gold per passage too) form the `seeds` article benchmark of `newsstance evaluate`,
+# which measures rather than asserts.
+REGRESSION_SEEDS = ("clinic_funding", "harbour_strike", "venezuela_2019_retold")
 
 
 def _gold_files():
-    return sorted((REPO / "seeds").glob("*.gold.json"))
+    return [REPO / "seeds" / f"{stem}.gold.json" for stem in REGRESSION_SEEDS]
 
 
 def _clear_cases():

@@ -20,7 +20,7 @@ The rules, in order:
 6. **Canonical name**: the longest form seen. **Type**: the entity type most often given to
    that longest form (PERSON first on ties).
 
-Pronouns are not resolved; :data:`Coreference` is the seam for a resolver that adds mentions.
+Pronouns and role nouns are linked afterwards, by :mod:`newsstance.articles.coref`.
 An actor's type is settled here, from the NER labels of its mentions.
 """
 
@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..encoding import Span
@@ -54,6 +54,7 @@ class Candidate:
     end: int
     label: str
     from_ner: bool = True
+    kind: str = "name"  # or "pronoun", "nominal" (added by coreference)
 
     def text(self, doc_text: str) -> str:
         return doc_text[self.start : self.end]
@@ -88,10 +89,6 @@ class ActorDraft:
 
     def is_person(self) -> bool:
         return any(c.get("PERSON") for c in self.labels.values()) or self.given_type == "PERSON"
-
-
-Coreference = Callable[[str, Sequence["ActorDraft"]], Iterable[tuple[int, Span]]]
-"""A resolver: (text, actors) -> (actor index, mention span) pairs to add, e.g. pronouns."""
 
 
 def fold(text: str) -> str:

@@ -11,29 +11,23 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..encoding import Span, Target
 from ..stance import LABELS, Stance
-from .actors import (
-    ENTITY_TYPES,
-    ActorDraft,
-    Candidate,
-    Coreference,
-    build_actors,
-    clean_span,
-    find_mentions,
-    given_actors,
-)
+from .actors import ENTITY_TYPES, ActorDraft, Candidate, build_actors, clean_span, find_mentions, given_actors
+from .coref import Link, resolve
 from .nlp import load_pipeline
-from .passages import chunk, split_passages
+from .parsing import Parse, parse
 from .rows import LEVELS, check_level, make_row
 
 __all__ = ["LEVELS", "ActorStance", "ArticleAnalysis", "Classifies", "MentionStance", "Passage", "analyze_many"]
 
-_MAX_SPACY_CHARS = 100_000
+
+Coreference = Callable[[str, Sequence[ActorDraft], Parse], Iterable[Link]]
+"""A resolver: (text, actors, parse) -> mentions to add (pronouns, role nouns); see :func:`resolve`."""
 
 
 class Classifies(Protocol):
@@ -57,6 +51,7 @@ class Actor:
     name: str
     type: str
     mentions: tuple[Span, ...]
+    mention_types: tuple[str, ...]  # per mention: "name", "pronoun" or "nominal"
 
 
 @dataclass(frozen=True)
@@ -70,6 +65,7 @@ class MentionStance:
     end: int
     sentence: Span
     stance: Stance
+    mention_type: str = "name"  # or "pronoun", "nominal" (linked by coreference)
 
 
 @dataclass(frozen=True)
@@ -117,6 +113,7 @@ class ArticleAnalysis:
                         "passage_index": m.passage_index,
                         "start": m.start,
                         "end": m.end,
+                        "mention_type": m.mention_type,
                         "sentence_start": m.sentence[0],
                         "sentence_end": m.sentence[1],
                     },
@@ -154,29 +151,6 @@ def _mean_stance(stances: Sequence[Stance]) -> Stance:
     return Stance.from_probs([sum(s.probs[k] for s in stances) / len(stances) for k in LABELS])
 
 
-@dataclass
-class _Parsed:
-    passages: list[Span]
-    sentences: list[list[Span]]  # per passage
-    entities: list[tuple[int, int, str]]
-
-
-def _parse(texts: Sequence[str], nlp: Any, batch_size: int) -> list[_Parsed]:
-    parsed = [_Parsed(split_passages(t), [], []) for t in texts]
-    units = []  # (text index, passage index, start, end)
-    for i, p in enumerate(parsed):
-        p.sentences = [[] for _ in p.passages]
-        for j, span in enumerate(p.passages):
-            units += [(i, j, s, e) for s, e in chunk(texts[i], span, _MAX_SPACY_CHARS)]
-    stream = ((texts[i][s:e], (i, j, s)) for i, j, s, e in units)
-    for doc, (i, j, offset) in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
-        for sent in doc.sents:
-            if sent.text.strip():
-                parsed[i].sentences[j].append((offset + sent.start_char, offset + sent.end_char))
-        parsed[i].entities += [(offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents]
-    return parsed
-
-
 @dataclass(frozen=True)
 class _Pair:
     """One classification: an actor's mentions in one sentence of one article."""
@@ -186,6 +160,38 @@ class _Pair:
     sentence: int  # index into the article's sentences, counted across passages
     passage: int
     spans: tuple[Span, ...]  # in the article's offsets
+    kinds: tuple[str, ...]  # per span: "name", "pronoun" or "nominal"
+
+
+def read_actors(
+    texts: Sequence[str],
+    actors: Sequence[str | dict] | None = None,
+    batch_size: int = 32,
+    entity_types: Sequence[str] = ENTITY_TYPES,
+    nlp: Any = None,
+    coreference: Coreference | None = resolve,
+) -> tuple[list[Parse], list[list[ActorDraft]]]:
+    """The first half of :func:`analyze_many`, without a classifier: each text's parse and its
+    actors (those given, or those NER finds), every mention found, in order of first mention."""
+    if isinstance(texts, str):
+        raise TypeError("analyze_many takes a list of texts; use analyze(text) for one")
+    texts = list(texts)
+    for n, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"text {n} must be a str, got {type(t).__name__}; decode bytes first")
+    parsed = parse(texts, nlp if nlp is not None else load_pipeline(), batch_size=max(1, batch_size))
+    drafts: list[list[ActorDraft]] = []
+    for text, p in zip(texts, parsed):
+        wanted = [e for e in p.entities if e[2] in entity_types]
+        found = build_actors(text, wanted, entity_types) if actors is None else given_actors(actors)
+        find_mentions(text, found, {clean_span(text, s, e): label for s, e, label in p.entities})
+        if coreference is not None:
+            for link in coreference(text, found, p):
+                found[link.actor].mentions.append(Candidate(link.start, link.end, "", False, link.kind))
+            for actor in found:
+                actor.mentions.sort(key=lambda c: c.start)
+        drafts.append(sorted((a for a in found if a.mentions), key=lambda a: a.mentions[0].start))
+    return parsed, drafts
 
 
 def analyze_many(
@@ -196,43 +202,30 @@ def analyze_many(
     show_progress_bar: bool = False,
     entity_types: Sequence[str] = ENTITY_TYPES,
     nlp: Any = None,
-    coreference: Coreference | None = None,
+    coreference: Coreference | None = resolve,
 ) -> list[ArticleAnalysis]:
     """Analyse articles: every sentence × actor pair of all ``texts`` goes through one
     ``clf.classify_many`` call. ``actors`` (names or ``{"name", "aliases"}`` dicts) restricts
-    the analysis to those actors in every text; ``None`` finds them with spaCy NER. An empty
+    the analysis to those actors in every text; ``None`` finds them with spaCy NER.
+    ``coreference`` adds the pronouns and role nouns that refer to an actor (default: the
+    rule-based :func:`newsstance.articles.coref.resolve`; ``None`` for names only). An empty
     text gives an empty analysis."""
-    if isinstance(texts, str):
-        raise TypeError("analyze_many takes a list of texts; use analyze(text) for one")
-    texts = list(texts)
-    for n, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise TypeError(f"text {n} must be a str, got {type(t).__name__}; decode bytes first")
-    parsed = _parse(texts, nlp if nlp is not None else load_pipeline(), batch_size=max(1, batch_size))
-
-    drafts: list[list[ActorDraft]] = []
-    for text, p in zip(texts, parsed):
-        wanted = [e for e in p.entities if e[2] in entity_types]
-        found = build_actors(text, wanted, entity_types) if actors is None else given_actors(actors)
-        find_mentions(text, found, {clean_span(text, s, e): label for s, e, label in p.entities})
-        if coreference is not None:
-            for index, (s, e) in coreference(text, found):
-                found[index].mentions.append(Candidate(s, e, "", False))
-        drafts.append(sorted((a for a in found if a.mentions), key=lambda a: a.mentions[0].start))
-
+    texts = list(texts) if not isinstance(texts, str) else texts
+    parsed, drafts = read_actors(texts, actors, batch_size, entity_types, nlp, coreference)
     pairs, items = [], []
     for i, (text, p) in enumerate(zip(texts, parsed)):
         flat = [(s, j) for j, sents in enumerate(p.sentences) for s in sents]
         sentence_starts = [s[0] for s, _ in flat]
         for a, actor in enumerate(drafts[i]):
-            groups: dict[int, list[Span]] = defaultdict(list)
+            groups: dict[int, list[Candidate]] = defaultdict(list)
             for m in actor.mentions:
                 k = bisect.bisect_right(sentence_starts, m.start) - 1
                 if k >= 0 and m.start < flat[k][0][1]:
-                    groups[k].append((m.start, m.end))
-            for k, spans in groups.items():
+                    groups[k].append(m)
+            for k, found in groups.items():
                 (ss, se), j = flat[k]
-                pairs.append(_Pair(i, a, k, j, tuple(spans)))
+                spans = [(m.start, m.end) for m in found]
+                pairs.append(_Pair(i, a, k, j, tuple(spans), tuple(m.kind for m in found)))
                 items.append((text[ss:se], [(s - ss, min(e, se) - ss) for s, e in spans]))
     stances = clf.classify_many(items, batch_size=batch_size, show_progress_bar=show_progress_bar)
 
@@ -243,16 +236,22 @@ def analyze_many(
 
 
 def _assemble(
-    text: str, parsed: _Parsed, drafts: list[ActorDraft], results: list[tuple[_Pair, Stance]]
+    text: str, parsed: Parse, drafts: list[ActorDraft], results: list[tuple[_Pair, Stance]]
 ) -> ArticleAnalysis:
     flat = [s for sents in parsed.sentences for s in sents]
     passages = tuple(Passage(j, s, e, tuple(parsed.sentences[j])) for j, (s, e) in enumerate(parsed.passages))
-    actors = tuple(Actor(d.name, d.type, tuple((m.start, m.end) for m in d.mentions)) for d in drafts)
+    actors = tuple(
+        Actor(d.name, d.type, tuple((m.start, m.end) for m in d.mentions), tuple(m.kind for m in d.mentions))
+        for d in drafts
+    )
     mentions, by_passage, by_article = [], defaultdict(list), defaultdict(list)
     for pair, stance in results:
         actor = actors[pair.actor]
         sentence = flat[pair.sentence]
-        mentions += [MentionStance(actor.name, actor.type, pair.passage, s, e, sentence, stance) for s, e in pair.spans]
+        mentions += [
+            MentionStance(actor.name, actor.type, pair.passage, s, e, sentence, stance, kind)
+            for (s, e), kind in zip(pair.spans, pair.kinds)
+        ]
         by_passage[(pair.passage, pair.actor)].append((len(pair.spans), stance))
         by_article[pair.actor].append((len(pair.spans), stance))
 

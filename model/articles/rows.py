@@ -42,6 +42,7 @@ SCHEMA: dict[str, tuple[tuple[str, type], ...]] = {
         ("passage_index", int),
         ("start", int),
         ("end", int),
+        ("mention_type", str),
         ("sentence_start", int),
         ("sentence_end", int),
     ),
