@@ -39,14 +39,16 @@ def peak_rss_mb() -> float:
 def bench_analyze(args: argparse.Namespace) -> dict:
     clf = newsstance.load(args.model, device=args.device, backend=args.backend)
     texts = seed_articles() * args.repeat
-    clf.analyze_many(texts[:4], batch_size=args.batch_size)  # warm-up: spaCy and the model
+    extra = {"coreference": None} if args.no_coreference else {}
+    clf.analyze_many(texts[:4], batch_size=args.batch_size, **extra)  # warm-up: spaCy, the model, the name list
     started = time.perf_counter()
-    analyses = clf.analyze_many(texts, batch_size=args.batch_size)
+    analyses = clf.analyze_many(texts, batch_size=args.batch_size, **extra)
     seconds = time.perf_counter() - started
     mentions = sum(len(a.mentions) for a in analyses)
     pairs = sum(s.sentences for a in analyses for s in a.article_stances)
     return {
         "backend": clf.backend,
+        "coreference": not args.no_coreference,
         "articles": len(texts),
         "seconds": seconds,
         "articles_per_s": len(texts) / seconds,
@@ -101,11 +103,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--device", default=None)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--no-coreference", action="store_true", help="analyze: names only")
     args = parser.parse_args(argv)
     import torch
 
     result = bench_analyze(args) if args.what == "analyze" else bench_score(args)
-    result |= {"torch_threads": torch.get_num_threads(), "model": args.model or "default"}
+    from newsstance.backends import cpu
+
+    result |= {"torch_threads": torch.get_num_threads(), "model": args.model or "default", "cpu": cpu.describe()}
     print(json.dumps(result, indent=2))
     return 0
 

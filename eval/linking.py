@@ -28,6 +28,7 @@ from newsstance.articles.coref import PRONOUNS, resolve
 FILES = ("dev_rw.jsonl", "dev_mt.jsonl")
 ADJUDICATED = Path(__file__).resolve().parent / "adjudication" / "newsmtsc_dev_pronouns.json"
 THEY_IT = ("they", "them", "their", "it", "its")
+DESCRIPTIONS = ("the", "a", "an", "this", "that")
 
 
 def _sentences(path: Path) -> list[dict[str, Any]]:
@@ -40,8 +41,9 @@ def _sentences(path: Path) -> list[dict[str, Any]]:
         text, named = obj["sentence_normalized"], {}
         for t in obj["targets"]:
             name = text[t["from"] : t["to"]].strip(' "“”')
-            if not name[:1].isupper() or name.lower() in (*PRONOUNS, *THEY_IT):
-                continue  # a pronoun or a description as the target itself: not a named target
+            first = name.split()[0].lower() if name.split() else ""
+            if not name[:1].isupper() or name.lower() in (*PRONOUNS, *THEY_IT) or first in DESCRIPTIONS:
+                continue  # a pronoun or a description ("The boy") as the target itself: not a named target
             entry = named.setdefault((t["from"], t["to"]), {"name": name, "pronouns": set(), "other": 0})
             for m in t.get("further_mentions") or []:
                 if m["mention"].lower() in PRONOUNS:

@@ -125,3 +125,23 @@ def test_plural_nationalities_join_the_singular():
     found, _ = _actors(text, ("Venezuelans", "NORP"), ("Venezuelan", "NORP"))
     assert list(found) == ["Venezuelans"]
     assert found["Venezuelans"] == ["Venezuelans", "Venezuelan"]
+
+
+def test_persons_the_tagger_misses_are_proposed_by_news_patterns():
+    from newsstance.articles.gender import first_names
+    from newsstance.articles.names import missed_persons
+
+    def found(text, entities=()):
+        return [text[s:e] for s, e, _ in missed_persons(text, list(entities))]
+
+    assert found("Reed also said the plan would pass.") == ["Reed"]
+    assert found('"It will pass," said Grimes.') == ["Grimes"]
+    assert found("Officials said the plan would pass. Critics told reporters otherwise.") == []
+    text = "The race is between Ossoff and Handel."
+    assert found(text, [(text.index("Ossoff"), text.index("Ossoff") + 6, "PERSON")]) == ["Handel"]
+    assert found("MORGAN: Yes, we were there.\nUPDATE: the vote was delayed.") == ["MORGAN"]
+    assert found("Reed said so.", [(0, 4, "ORG")]) == []  # an entity already stands there
+    if first_names():
+        assert found("A statement by Grant Hayes was read out.") == ["Grant Hayes"]
+    assert found("Lauten, 41, lives on a quiet street.") == ["Lauten"]
+    assert found("Coburn, a physician, said so.") == ["Coburn"]

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 from ..encoding import Span
 from .lexicon import COUNTRY_ALIASES, FUNCTION_WORDS, PERSON_TITLES, TITLES
+from .names import missed_persons
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 
@@ -151,6 +152,7 @@ def build_actors(
     entities = [e for e in entities if e[2] in types]
     if "PERSON" in types:
         entities += [t for t in titled_names(text) if not any(s < t[1] and t[0] < e for s, e, _ in entities)]
+        entities += missed_persons(text, entities)
     candidates = []
     for start, end, label in entities:
         start, end = clean_span(text, start, end)

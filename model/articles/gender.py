@@ -40,7 +40,7 @@ def first_name_gender(name: str) -> str | None:
     words = name.split()
     if len(words) < 2:
         return None  # a surname alone says nothing
-    return _first_names().get(_fold(words[0]))
+    return first_names().get(_fold(words[0]))
 
 
 def _fold(word: str) -> str:
@@ -48,7 +48,8 @@ def _fold(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _first_names() -> dict[str, str]:
+def first_names() -> dict[str, str]:
+    """The first-name list: folded first name -> "m" or "f" (empty when the data is not installed)."""
     spec = importlib.util.find_spec("nomquamgender")
     if spec is None or not spec.submodule_search_locations:
         return {}

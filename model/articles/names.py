@@ -1,0 +1,83 @@
+"""Person names that spaCy's small NER model misses, found by patterns of news text.
+
+Each rule proposes PERSON candidates only where no entity stands already:
+
+* a first name from the first-name list followed by a capitalised word ("Grant Hayes");
+* a capitalised word right before or after a reporting verb ("Reed also said", "said Grimes");
+* a capitalised word joined by "and" to a person NER found ("Ossoff and Handel");
+* a capitalised word before an apposition ("Lauten, 41, lives", "Coburn, a physician, said");
+* a speaker label at the start of a line ("MORGAN:", "AMY GOODMAN:", "Graham: ...").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .gender import first_names
+
+REPORTING = (
+    r"(?:said|says|told|wrote|writes|added|tweeted|argued|noted|explained|replied|insisted|claimed|warned"
+    r"|testified|recalled|conceded)"
+)
+_WORD = r"[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?(?!\.)"  # not an abbreviation ("Sen.")
+_ADVERB = r"(?:also\s+|later\s+|then\s+|previously\s+|has\s+|had\s+)?"
+_BEFORE_VERB = re.compile(r"\b(" + _WORD + r")\s+" + _ADVERB + REPORTING + r"\b")
+_AFTER_VERB = re.compile(r"\b" + REPORTING + r"\s+(" + _WORD + r")\b(?!\s+[A-Z])")
+_FULL_NAME = re.compile(r"\b(" + _WORD + r")\s+(" + _WORD + r")\b")
+_AND = re.compile(r"\b(" + _WORD + r")\s+and\s+(" + _WORD + r")\b")
+_SPEAKER = re.compile(r"(?m)^([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}|" + _WORD + r"):\s")
+_APPOSITION = re.compile(r"\b(" + _WORD + r"),\s+(?:a|an|who|whose|\d{2})\b")
+NOT_NAMES = set(
+    """
+    he she it they we i you this that these those there the a an his her its their our my
+    officials police critics experts reports sources analysts lawyers prosecutors investigators
+    democrats republicans voters residents witnesses aides supporters opponents protesters
+    monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december
+    president minister senator governor mayor secretary spokesman spokeswoman spokesperson
+    update note watch breaking editor reporter and or but fears cause hope
+    mr mrs ms dr sen rep gov gen lt sgt col capt prime major general prince princess king queen lord lady
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+NOT_SURNAMES = set(
+    """
+    observer online beach times post news herald tribune journal county city street avenue park
+    university college school hospital foundation group party club company bank bay island river
+    """.split()  # noqa: SIM905
+)
+"""Second words that make "Firstname X" a place, paper or organisation ("Charlotte Observer")."""
+"""Capitalised words that stand before reporting verbs or after "and" without being names."""
+
+
+def missed_persons(text: str, entities: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """PERSON candidates ``(start, end, "PERSON")`` that no NER entity covers."""
+    taken = [(s, e) for s, e, _ in entities]
+    persons = [(s, e) for s, e, label in entities if label == "PERSON"]
+    known = first_names()
+    found: list[tuple[int, int]] = []
+
+    def add(start: int, end: int) -> None:
+        if text[start:end].casefold() in NOT_NAMES:
+            return
+        if not any(s < end and start < e for s, e in (*taken, *found)):
+            found.append((start, end))
+
+    for m in _FULL_NAME.finditer(text):
+        if m.group(1).lower() in known and m.group(2).lower() not in NOT_NAMES | NOT_SURNAMES:
+            add(m.start(), m.end())
+    for pattern in (_BEFORE_VERB, _AFTER_VERB):
+        for m in pattern.finditer(text):
+            add(*m.span(1))
+    for m in _AND.finditer(text):
+        left, right = m.span(1), m.span(2)
+        if any(s <= left[0] and left[1] <= e for s, e in persons):
+            add(*right)
+        if any(s <= right[0] and right[1] <= e for s, e in persons):
+            add(*left)
+    for m in _APPOSITION.finditer(text):  # "Lauten, 41, lives ..."; "Coburn, a physician, said"
+        add(*m.span(1))
+    for m in _SPEAKER.finditer(text):
+        if m.group(1).casefold() not in NOT_NAMES and len(m.group(1)) > 2:
+            add(*m.span(1))
+    return [(s, e, "PERSON") for s, e in sorted(found)]
