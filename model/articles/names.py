@@ -20,7 +20,7 @@ REPORTING = (
     r"(?:said|says|told|wrote|writes|added|tweeted|argued|noted|explained|replied|insisted|claimed|warned"
     r"|testified|recalled|conceded)"
 )
-_WORD = r"[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?(?!\.)"  # not an abbreviation ("Sen.")
+_WORD = r"[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?"
 _ADVERB = r"(?:also\s+|later\s+|then\s+|previously\s+|has\s+|had\s+)?"
 _BEFORE_VERB = re.compile(r"\b(" + _WORD + r")\s+" + _ADVERB + REPORTING + r"\b")
 _AFTER_VERB = re.compile(r"\b" + REPORTING + r"\s+(" + _WORD + r")\b(?!\s+[A-Z])")
