@@ -61,6 +61,7 @@ class StanceClassifier:
             settings, tokenizer, self.device, Path(model_dir) if model_dir is not None else None, model, threads
         )
         self.backend, self.model = backends.load(backend, source)
+        self.model_dir = source.model_dir  # None for a model built in memory
 
     @property
     def encoding(self):

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from newsstance.articles.rows import LEVELS
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 # newsstance.backends.BACKENDS, spelled out so that parsing arguments does not import torch
 BACKENDS = ("auto", "torch", "openvino-int8", "onnx-int8")
 
@@ -119,7 +121,9 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
         help="score files of articles: actors and their stance per article, passage or mention",
         description="Exit status: 0 every record scored; 1 some records failed (see OUTPUT.errors.jsonl), "
         "the rest were scored; 2 usage error (no input, unknown extension, output exists without "
-        "--resume or --overwrite).",
+        "--resume or --overwrite, output is an input, --resume on a file newsstance did not write or "
+        "with other settings, another run holds the output); 3 environment error (disk full, read-only, "
+        "permissions): fix it and rerun with --resume; 130 interrupted.",
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.jsonl/.csv files, directories, globs, or -")
     p.add_argument("-o", "--output", required=True, help="output file: .jsonl (streamed), .csv or .parquet")
@@ -140,8 +144,11 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
 
 
 def _actor_list(args: argparse.Namespace) -> list | None:
-    if args.actors:
-        return [a.strip() for a in args.actors.split(",") if a.strip()]
+    if args.actors is not None:
+        names = [a.strip() for a in args.actors.split(",") if a.strip()]
+        if not names:
+            raise ValueError(f"--actors {args.actors!r} names no actor; give comma-separated names")
+        return names
     if args.actors_file:
         text = Path(args.actors_file).read_text(encoding="utf-8")
         try:
@@ -279,9 +286,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(Exception):
+    """SIGTERM, turned into an exception so that files are closed and the user told what to do."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise _Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if on_main_thread else None
+    try:
+        return _dispatch(args)
+    finally:
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -291,10 +316,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, TypeError, FileNotFoundError, ImportError) as err:
         print(f"newsstance {args.command}: error: {err}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except OSError as err:  # the machine, not the command: a full disk, a read-only folder, permissions
+        where = f" ({err.filename})" if err.filename else ""
+        hint = "; fix it and run again with --resume: nothing written is lost" if args.command == "score" else ""
+        print(f"newsstance {args.command}: error: {err.strerror or err}{where}{hint}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    except (KeyboardInterrupt, _Terminated) as stop:
         hint = "; run again with --resume to finish" if args.command in ("score", "train", "distill") else ""
-        print(f"newsstance {args.command}: interrupted{hint}", file=sys.stderr)
-        return 130
+        how = "terminated" if isinstance(stop, _Terminated) else "interrupted"
+        print(f"newsstance {args.command}: {how}{hint}", file=sys.stderr)
+        return 143 if isinstance(stop, _Terminated) else 130
 
 
 if __name__ == "__main__":

@@ -75,6 +75,13 @@ def check_text(text: object) -> str:
         )
     if not text.strip():
         raise ValueError("text is empty or only whitespace; pass the passage that mentions the target")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ValueError(
+            f"text holds a lone surrogate at index {err.start} ({text[err.start]!r}), which is not text; "
+            "decode the source with errors='replace' or remove it"
+        ) from None
     return text
 
 

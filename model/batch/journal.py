@@ -15,8 +15,9 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 
-def recover(journal: Path) -> set[str]:
-    """Cut a torn last line and the last article's rows (it may be partial); return the ids kept."""
+def recover(journal: Path, complete: bool = False) -> set[str]:
+    """Cut a torn last line and the last article's rows (it may be partial), unless the run that
+    wrote the journal finished (``complete``); return the ids kept."""
     done: set[str] = set()
     offset = last_start = 0
     last_id = None
@@ -33,6 +34,9 @@ def recover(journal: Path) -> set[str]:
                     done.add(last_id)
                 last_id, last_start = row_id, offset
             offset += len(raw)
+    if complete and last_id is not None and offset == journal.stat().st_size:
+        done.add(last_id)
+        last_start = offset
     with open(journal, "r+b") as fh:
         fh.truncate(last_start)
     logger.info("resuming: %d articles already in %s", len(done), journal)

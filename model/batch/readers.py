@@ -6,6 +6,7 @@ reason, and the caller decides where it goes.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import glob
 import json
@@ -45,6 +46,14 @@ class InputFile:
     def name(self) -> str:
         return "-" if self.path is None else str(self.path)
 
+    @property
+    def id_prefix(self) -> str:
+        """What ids derived from this file start with: its path relative to the input root, so
+        that the same file gives the same ids however its path is spelled."""
+        if self.path is None:
+            return "-"
+        return self.path.relative_to(self.root).as_posix() if self.root else self.path.name
+
 
 def expand_inputs(inputs: Sequence[str]) -> list[InputFile]:
     """Files, directories (every supported file inside, sorted), globs, or ``-`` for stdin (JSONL)."""
@@ -58,6 +67,8 @@ def expand_inputs(inputs: Sequence[str]) -> list[InputFile]:
         path = Path(item)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in EXTENSIONS)
+            if not found:
+                raise ValueError(f"directory {item} holds no {', '.join(EXTENSIONS)} file; nothing to score")
             files += [InputFile(p, path) for p in found]
         elif path.is_file():
             _check_extension(path)
@@ -80,7 +91,8 @@ def _check_extension(path: Path) -> None:
 
 
 def count_records(files: Sequence[InputFile]) -> int | None:
-    """How many records the files hold (lines for JSONL/CSV), or None when reading stdin."""
+    """How many records the files hold (lines for JSONL/CSV), for the progress bar; None when
+    reading stdin. A file that cannot be read counts as one record (the reader reports it)."""
     total = 0
     for f in files:
         if f.path is None:
@@ -88,10 +100,13 @@ def count_records(files: Sequence[InputFile]) -> int | None:
         suffix = f.path.suffix.lower()
         if suffix == ".txt":
             total += 1
-        else:
+            continue
+        try:
             with open(f.path, "rb") as fh:
                 lines = sum(1 for line in fh if line.strip())
-            total += lines - (1 if suffix == ".csv" and lines else 0)
+        except OSError:
+            lines = 1
+        total += lines - (1 if suffix == ".csv" and lines else 0)
     return total
 
 
@@ -99,7 +114,7 @@ def read_records(files: Sequence[InputFile], keep_fields: Sequence[str] = ()) ->
     """Every record of every file, in order, one at a time."""
     for f in files:
         if f.path is None:
-            yield from _jsonl(sys.stdin.buffer, "-", keep_fields)
+            yield from _jsonl(sys.stdin.buffer, "-", keep_fields, "-")
             continue
         suffix = f.path.suffix.lower()
         try:
@@ -107,9 +122,9 @@ def read_records(files: Sequence[InputFile], keep_fields: Sequence[str] = ()) ->
                 yield _txt(f)
             elif suffix == ".jsonl":
                 with open(f.path, "rb") as fh:
-                    yield from _jsonl(fh, f.name, keep_fields)
+                    yield from _jsonl(fh, f.name, keep_fields, f.id_prefix)
             else:
-                yield from _csv(f.path, keep_fields)
+                yield from _csv(f.path, keep_fields, f.id_prefix)
         except OSError as err:
             yield BadRecord(f.name, None, f"cannot read file: {err}")
 
@@ -123,8 +138,10 @@ def _txt(f: InputFile) -> Record | BadRecord:
     return _checked(record_id, text, f.name, None, None, {})
 
 
-def _jsonl(stream: Any, source: str, keep_fields: Sequence[str]) -> Iterator[Record | BadRecord]:
+def _jsonl(stream: Any, source: str, keep_fields: Sequence[str], prefix: str) -> Iterator[Record | BadRecord]:
     for number, raw in enumerate(stream, start=1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]  # Excel's "UTF-8" files begin with a byte-order mark
         if not raw.strip():
             continue
         try:
@@ -135,25 +152,44 @@ def _jsonl(stream: Any, source: str, keep_fields: Sequence[str]) -> Iterator[Rec
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as err:
-            yield BadRecord(source, number, f"invalid JSON: {err.msg} at column {err.colno}")
+            yield BadRecord(source, number, f"invalid JSON: {err.msg.removesuffix(' at')} at column {err.colno}")
             continue
         if not isinstance(obj, dict):
             yield BadRecord(source, number, f"expected a JSON object with a 'text' field, got {type(obj).__name__}")
             continue
-        yield _from_mapping(obj, source, number, keep_fields)
+        yield _from_mapping(obj, source, number, keep_fields, prefix)
 
 
-def _csv(path: Path, keep_fields: Sequence[str]) -> Iterator[Record | BadRecord]:
+CSV_FIELD_LIMIT = 1 << 30  # characters; Python's default (131,072) is less than one long article
+
+
+def _csv(path: Path, keep_fields: Sequence[str], prefix: str) -> Iterator[Record | BadRecord]:
     # Read lazily; bytes that are not UTF-8 become surrogates, so one bad row fails alone.
-    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as fh:
-        yield from _csv_rows(csv.DictReader(fh), path, keep_fields)
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+        yield from _csv_rows(csv.DictReader(fh), path, keep_fields, prefix)
 
 
-def _csv_rows(reader: csv.DictReader, path: Path, keep_fields: Sequence[str]) -> Iterator[Record | BadRecord]:
-    if reader.fieldnames is None or "text" not in reader.fieldnames:
-        yield BadRecord(str(path), 1, f"CSV has no 'text' column (columns: {reader.fieldnames})")
+def _csv_rows(
+    reader: csv.DictReader, path: Path, keep_fields: Sequence[str], prefix: str
+) -> Iterator[Record | BadRecord]:
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as err:
+        yield BadRecord(str(path), 1, f"unreadable CSV header: {err}")
         return
-    for row in reader:
+    if fieldnames is None or "text" not in fieldnames:
+        yield BadRecord(str(path), 1, f"CSV has no 'text' column (columns: {fieldnames})")
+        return
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as err:  # the rest of the file cannot be parsed reliably
+            yield BadRecord(str(path), reader.line_num, f"unreadable CSV row: {err}")
+            return
         number = reader.line_num
         if any(isinstance(v, str) and _has_surrogates(v) for v in row.values()):
             yield BadRecord(str(path), number, "not valid UTF-8")
@@ -163,16 +199,33 @@ def _csv_rows(reader: csv.DictReader, path: Path, keep_fields: Sequence[str]) ->
                 row["actors"] = json.loads(row["actors"])
             except json.JSONDecodeError:
                 row["actors"] = [a.strip() for a in row["actors"].split(";") if a.strip()]
-        yield _from_mapping(row, str(path), number, keep_fields)
+        yield _from_mapping(row, str(path), number, keep_fields, prefix)
 
 
 def _has_surrogates(text: str) -> bool:
     return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
-def _from_mapping(obj: dict, source: str, number: int, keep_fields: Sequence[str]) -> Record | BadRecord:
+def _lone_surrogate(value: Any) -> bool:
+    """A string (or a list or dict holding one) with a character UTF-8 cannot encode."""
+    if isinstance(value, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_lone_surrogate(k) or _lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_lone_surrogate(v) for v in value)
+    return False
+
+
+def _from_mapping(obj: dict, source: str, number: int, keep_fields: Sequence[str], prefix: str) -> Record | BadRecord:
     raw_id = obj.get("id")
-    record_id = str(raw_id) if raw_id not in (None, "") else f"{source}:{number}"
+    if isinstance(raw_id, (dict, list)):
+        return BadRecord(source, number, f"'id' must be a string or a number, got {type(raw_id).__name__}")
+    record_id = str(raw_id) if raw_id not in (None, "") else f"{prefix}:{number}"
+    unencodable = [k for k, v in (("id", record_id), *((k, obj.get(k)) for k in keep_fields)) if _lone_surrogate(v)]
+    if unencodable or _lone_surrogate(obj.get("text")):
+        field = (unencodable or ["text"])[0]
+        return BadRecord(source, number, f"'{field}' holds a lone surrogate (\\ud800-\\udfff), not text", None)
     if "text" not in obj:
         return BadRecord(source, number, "missing 'text' field", record_id)
     actors = obj.get("actors")

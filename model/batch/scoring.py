@@ -12,19 +12,31 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tqdm.auto import tqdm
 
 from ..articles.rows import KEY, check_level, output_columns
 from .errors import UsageError
 from .journal import logged_errors, recover
-from .readers import BadRecord, Record, count_records, expand_inputs, read_records
+from .manifest import (
+    check_resume,
+    finished,
+    make_manifest,
+    manifest_path,
+    model_identity,
+    output_lock,
+    repair_torn_tail,
+    sidecar,
+    write_manifest,
+)
+from .readers import BadRecord, InputFile, Record, count_records, expand_inputs, read_records
 from .writers import check_format, convert, to_journal
 
 if TYPE_CHECKING:
@@ -77,6 +89,8 @@ def score_files(
     ``OUTPUT.errors.jsonl`` and are counted, never raised.
     """
     output = Path(output)
+    if output.is_dir():
+        raise UsageError(f"-o {output} is a directory; give a file path ending in .jsonl, .csv or .parquet")
     try:
         check_level(level)
         columns = output_columns(level, keep_fields)
@@ -90,19 +104,71 @@ def score_files(
     except ValueError as err:
         raise UsageError(str(err)) from err
     final = output.suffix.lower() != ".jsonl"
-    journal = output.with_name(output.name + ".partial.jsonl") if final else output
-    errors_path = output.with_name(output.name + ".errors.jsonl")
-
-    if output.exists() and not (resume or overwrite):
-        raise UsageError(f"{output} exists; pass --resume to finish it or --overwrite to replace it")
-    if overwrite:
-        for p in (output, journal, errors_path):
-            p.unlink(missing_ok=True)
+    journal = sidecar(output, ".partial.jsonl") if final else output
+    errors_path = sidecar(output, ".errors.jsonl")
+    written = (output, journal, errors_path, manifest_path(output))
+    _refuse_reading_what_is_written(files, written)
+    existing = [p for p in (output, journal) if p.exists()]
+    if existing and not (resume or overwrite):
+        what = " and ".join(str(p) for p in dict.fromkeys(existing))
+        raise UsageError(f"{what} exists; pass --resume to finish it or --overwrite to replace it")
     output.parent.mkdir(parents=True, exist_ok=True)
-    if resume and final and output.exists() and not journal.exists():
+    manifest = make_manifest(level, columns, model_identity(clf), clf.backend, [f.name for f in files])
+    with output_lock(output):
+        complete = False
+        if resume and existing:
+            check_resume(output, manifest)
+            complete = finished(output)
+        if overwrite:
+            for p in written:
+                p.unlink(missing_ok=True)
+        write_manifest(output, manifest)
+        job = _Job(clf, files, output, journal, errors_path, level, actors, keep_fields, batch_size, articles_per_batch)
+        summary = _run(job, columns, resume and bool(existing), show_progress_bar, complete)
+        write_manifest(output, {**manifest, "complete": True})
+        return summary
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One run's fixed inputs."""
+
+    clf: Any
+    files: Sequence[InputFile]
+    output: Path
+    journal: Path  # the output itself for JSONL
+    errors: Path
+    level: str
+    actors: Sequence[str | dict] | None
+    keep_fields: Sequence[str]
+    batch_size: int
+    articles_per_batch: int
+
+    @property
+    def final(self) -> bool:
+        """The output is written from the journal at the end (CSV, Parquet)."""
+        return self.journal != self.output
+
+
+def _refuse_reading_what_is_written(files: Sequence[InputFile], written: Sequence[Path]) -> None:
+    inputs = {f.path.resolve(): f.path for f in files if f.path is not None}
+    for path in written:
+        if path.resolve() in inputs:
+            raise UsageError(
+                f"-o {path} is also an input ({inputs[path.resolve()]}); nothing was touched: write the scores "
+                "to another file"
+            )
+
+
+def _run(job: _Job, columns: list[str], resume: bool, show_progress_bar: bool, complete: bool) -> ScoreSummary:
+    """The scoring loop, under the output's lock."""
+    clf, files, output, journal, errors_path = job.clf, job.files, job.output, job.journal, job.errors
+    if resume and job.final and output.exists() and not journal.exists():
         to_journal(output, journal)
-    done = recover(journal) if resume and journal.exists() else set()
+    done = recover(journal, complete and not job.final) if resume and journal.exists() else set()
     logged = logged_errors(errors_path) if resume else set()
+    if resume:
+        repair_torn_tail(errors_path)
 
     started = time.perf_counter()
     scored = skipped = failed = rows = 0
@@ -118,20 +184,20 @@ def score_files(
             nonlocal failed
             failed += 1
             if (bad.source, bad.line, bad.id) not in logged:
-                err_out.write(
-                    json.dumps({"source": bad.source, "line": bad.line, "id": bad.id, "reason": bad.reason}) + "\n"
-                )
+                entry = {"source": bad.source, "line": bad.line, "id": bad.id, "reason": bad.reason}
+                err_out.write(json.dumps(entry) + "\n")
                 err_out.flush()
+                os.fsync(err_out.fileno())
 
         def flush(batch: list[Record]) -> None:
             nonlocal scored, rows
-            results, bad = _analyze(clf, batch, actors, batch_size)
+            results, bad = _analyze(clf, batch, job.actors, job.batch_size)
             for b in bad:
                 fail(b)
             lines = [
-                json.dumps({KEY: rec.id, **row, **rec.fields}, ensure_ascii=False)
+                json.dumps({KEY: rec.id, **row, **_json_safe(rec.fields)}, ensure_ascii=False)
                 for rec, analysis in results
-                for row in analysis.to_records(level)
+                for row in analysis.to_records(job.level)
             ]
             if lines:
                 out.write("\n".join(lines) + "\n")
@@ -142,7 +208,7 @@ def score_files(
             bar.update(len(batch))
 
         batch: list[Record] = []
-        for rec in read_records(files, keep_fields):
+        for rec in read_records(files, job.keep_fields):
             if isinstance(rec, BadRecord):
                 fail(rec)
                 bar.update(1)
@@ -157,18 +223,29 @@ def score_files(
                 bar.update(1)
                 continue
             batch.append(rec)
-            if len(batch) >= articles_per_batch:
+            if len(batch) >= job.articles_per_batch:
                 flush(batch)
                 batch = []
         if batch:
             flush(batch)
 
-    if final:
-        convert(journal, output, level, columns)
+    if not (scored or skipped or failed):
+        for p in (journal, errors_path, manifest_path(output)):
+            if p.exists() and (p.suffix == ".json" or p.stat().st_size == 0):
+                p.unlink()
+        raise UsageError(f"the input held no articles ({', '.join(f.name for f in files)}); nothing to score")
+    if job.final:
+        convert(journal, output, job.level, columns)
         journal.unlink()
     if not failed and errors_path.exists() and errors_path.stat().st_size == 0:
         errors_path.unlink()
     return ScoreSummary(output, errors_path, scored, skipped, failed, rows, time.perf_counter() - started)
+
+
+def _json_safe(fields: dict) -> dict:
+    """Kept fields as JSON can hold them: NaN and infinities (which Python's JSON reader accepts
+    but JSON has not) become null."""
+    return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in fields.items()}
 
 
 def _analyze(clf, batch: list[Record], actors, batch_size: int):

@@ -1,0 +1,237 @@
+"""The scorer never harms the user's data, never mixes outputs, and one bad record never stops a run."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+pytest.importorskip("spacy")
+
+from newsstance.batch.manifest import output_lock  # noqa: E402
+from newsstance.batch.readers import InputFile, count_records  # noqa: E402
+from newsstance.batch.scoring import UsageError, score_files  # noqa: E402
+from newsstance.cli import main  # noqa: E402
+
+TEXT = "Sarah Mitchell won the vote. Critics slammed David Miller."
+
+
+def _jsonl(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _rows(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def score(clf, inputs, out, **kw):
+    return score_files(clf, [str(i) for i in inputs], out, show_progress_bar=False, **kw)
+
+
+# -- 1. the output can never destroy an input -----------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", [{"overwrite": True}, {"resume": True}])
+def test_an_output_that_is_an_input_is_refused_and_nothing_is_touched(tiny_classifier, tmp_path, mode):
+    data = _jsonl(tmp_path / "x.jsonl", [{"text": TEXT}, {"id": "b", "text": TEXT}])
+    before = data.read_bytes()
+    with pytest.raises(UsageError, match="is also an input"):
+        score(tiny_classifier, [data], data, **mode)
+    with pytest.raises(UsageError, match="is also an input"):
+        score(tiny_classifier, [tmp_path], tmp_path / "x.jsonl", **mode)  # the same file through its folder
+    assert data.read_bytes() == before
+
+
+def test_resume_appends_only_to_a_file_newsstance_wrote(tiny_classifier, tmp_path):
+    data = _jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": TEXT}])
+    theirs = _jsonl(tmp_path / "mine.jsonl", [{"id": "z", "note": "the user's own data"}])
+    before = theirs.read_bytes()
+    with pytest.raises(UsageError, match="not written by `newsstance score`"):
+        score(tiny_classifier, [data], theirs, resume=True)
+    assert theirs.read_bytes() == before
+    out = tmp_path / "out.jsonl"
+    score(tiny_classifier, [data], out)
+    manifest = json.loads((tmp_path / "out.jsonl.manifest.json").read_text())
+    assert manifest["level"] == "article" and manifest["columns"][0] == "id" and manifest["backend"] == "torch"
+    assert score(tiny_classifier, [data], out, resume=True).articles_skipped == 1
+
+
+# -- 2. --resume with other settings is refused ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "setting"),
+    [({"keep_fields": ["src"]}, {}, "columns"), ({}, {"level": "mention"}, "level")],
+)
+def test_resume_with_other_settings_is_refused(tiny_classifier, tmp_path, first, second, setting):
+    data = _jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": TEXT, "src": "wire"}])
+    out = tmp_path / "out.csv"
+    score(tiny_classifier, [data], out, **first)
+    before = out.read_bytes()
+    with pytest.raises(UsageError, match=f"other settings \\({setting}"):
+        score(tiny_classifier, [data], out, resume=True, **second)
+    assert out.read_bytes() == before
+
+
+# -- 3. rows are never written twice -------------------------------------------------------------
+
+
+def test_a_stale_journal_counts_as_an_existing_output(tiny_classifier, tmp_path):
+    data = _jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": TEXT}])
+    (tmp_path / "out.csv.partial.jsonl").write_text('{"id": "a", "actor": "x"}\n')
+    with pytest.raises(UsageError, match="partial.jsonl exists; pass --resume"):
+        score(tiny_classifier, [data], tmp_path / "out.csv")
+
+
+def test_path_derived_ids_do_not_depend_on_how_the_path_is_spelled(tiny_classifier, tmp_path, monkeypatch):
+    data = _jsonl(tmp_path / "in.jsonl", [{"text": TEXT}, {"text": TEXT + " Again."}])
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out.jsonl"
+    score(tiny_classifier, ["in.jsonl"], out)
+    ids = {r["id"] for r in _rows(out)}
+    assert ids == {"in.jsonl:1", "in.jsonl:2"}
+    again = score(tiny_classifier, [data.resolve()], out, resume=True)
+    assert (again.articles_scored, again.articles_skipped) == (0, 2)
+
+
+def test_a_second_run_on_one_output_is_refused(tiny_classifier, tmp_path):
+    data = _jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": TEXT}])
+    out = tmp_path / "out.jsonl"
+    with output_lock(out), pytest.raises(UsageError, match=f"pid {os.getpid()}\\) is writing"):
+        score(tiny_classifier, [data], out)
+    score(tiny_classifier, [data], out)  # the lock is gone with the run that held it
+    assert not (tmp_path / "out.jsonl.lock").exists()
+
+
+# -- 4. the errors file survives a kill mid-write -----------------------------------------------
+
+
+def test_a_torn_errors_file_is_repaired_on_resume(tiny_classifier, tmp_path):
+    data = tmp_path / "in.jsonl"
+    data.write_text(json.dumps({"id": "a", "text": TEXT}) + "\n{broken\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    score(tiny_classifier, [data], out)
+    errors = tmp_path / "out.jsonl.errors.jsonl"
+    errors.write_text(errors.read_text() + '{"source": "torn', encoding="utf-8")  # a kill mid-write
+    score(tiny_classifier, [data], out, resume=True)
+    assert [e["line"] for e in _rows(errors)] == [2]  # valid JSONL, the failure logged once
+
+
+# -- 5-8. one bad record or file does not stop the run --------------------------------------------
+
+
+def test_a_lone_surrogate_in_an_id_or_kept_field_is_a_bad_record(tiny_classifier, tmp_path):
+    data = tmp_path / "in.jsonl"
+    lines = [
+        '{"id": "bad\\ud800", "text": "Sarah Mitchell won."}',
+        '{"id": "ok", "text": "Sarah Mitchell won.", "src": "x\\udfff"}',
+        '{"id": "good", "text": "Sarah Mitchell won.", "src": "wire"}',
+    ]
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary = score(tiny_classifier, [data], tmp_path / "out.jsonl", keep_fields=["src"])
+    assert (summary.articles_scored, summary.records_failed) == (1, 2)
+    reasons = [e["reason"] for e in _rows(summary.errors)]
+    assert "'id' holds a lone surrogate" in reasons[0] and "'src' holds a lone surrogate" in reasons[1]
+
+
+def test_a_csv_field_longer_than_pythons_default_limit_is_read(tiny_classifier, tmp_path):
+    long = "Sarah Mitchell won the vote. " + "The council met again. " * 9000
+    assert len(long) > 131_072
+    (tmp_path / "in.csv").write_text(f'id,text\nlong,"{long}"\n', encoding="utf-8")
+    summary = score(tiny_classifier, [tmp_path / "in.csv"], tmp_path / "out.jsonl")
+    assert (summary.articles_scored, summary.records_failed) == (1, 0)
+
+
+def test_an_unreadable_file_does_not_stop_the_count(tmp_path):
+    (tmp_path / "folder.jsonl").mkdir()  # open() fails with an OSError, as for a disk error
+    assert count_records([InputFile(tmp_path / "folder.jsonl", tmp_path)]) == 1
+
+
+def test_a_byte_order_mark_is_read_as_nothing(tiny_classifier, tmp_path):
+    bom = "\ufeff"
+    (tmp_path / "ids.csv").write_text(bom + 'id,text\nc1,"Sarah Mitchell won."\n', encoding="utf-8")
+    (tmp_path / "texts.csv").write_text(bom + 'text,id\n"Sarah Mitchell won.",c2\n', encoding="utf-8")
+    (tmp_path / "lines.jsonl").write_text(bom + json.dumps({"id": "j1", "text": "Sarah Mitchell won."}) + "\n")
+    summary = score(tiny_classifier, [tmp_path], tmp_path / "out" / "o.jsonl")
+    assert summary.records_failed == 0
+    assert {r["id"] for r in _rows(summary.output)} == {"c1", "c2", "j1"}
+
+
+# -- 9-10. clear exits ---------------------------------------------------------------------------
+
+
+def test_no_input_is_a_usage_error(tiny_model_dir, tmp_path, monkeypatch, capsys):
+    import io
+
+    args = ["score", "--model", str(tiny_model_dir), "--quiet", "-o"]
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "readme.md").write_text("not an article")
+    assert main([*args, str(tmp_path / "a.jsonl"), str(tmp_path / "empty")]) == 2
+    assert main([*args, str(tmp_path / "b.jsonl"), str(tmp_path / "notes")]) == 2
+    assert "holds no .txt, .jsonl, .csv file" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    assert main([*args, str(tmp_path / "c.jsonl"), "-"]) == 2
+    assert "held no articles" in capsys.readouterr().err
+    assert not (tmp_path / "c.jsonl").exists()  # nothing left behind that would block a rerun
+    data = _jsonl(tmp_path / "in.jsonl", [{"text": TEXT}])
+    assert main([*args, str(tmp_path / "d.jsonl"), str(data), "--actors", ",,,"]) == 2
+    assert "names no actor" in capsys.readouterr().err
+
+
+def test_os_errors_and_directories_get_one_line_and_a_meaningful_exit(tiny_model_dir, tmp_path, capsys):
+    data = _jsonl(tmp_path / "in.jsonl", [{"text": TEXT}])
+    args = ["score", str(data), "--model", str(tiny_model_dir), "--quiet", "-o"]
+    (tmp_path / "dir.jsonl").mkdir()
+    assert main([*args, str(tmp_path / "dir.jsonl")]) == 2
+    assert "is a directory" in capsys.readouterr().err
+    (tmp_path / "afile").write_text("x")
+    assert main([*args, str(tmp_path / "afile" / "out.jsonl")]) == 3  # the parent is a file
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--resume" in err and "Traceback" not in err
+
+
+# -- 16. small ones ------------------------------------------------------------------------------
+
+
+def test_nan_in_a_kept_field_is_written_as_null_and_dict_ids_are_bad_records(tiny_classifier, tmp_path):
+    data = tmp_path / "in.jsonl"
+    data.write_text(
+        '{"id": "a", "text": "Sarah Mitchell won.", "weight": NaN}\n'
+        '{"id": {"x": 1}, "text": "Sarah Mitchell won."}\n'
+        '{"id": "c", "text": "Sarah \x01 Mitchell"}\n',
+        encoding="utf-8",
+    )
+    summary = score(tiny_classifier, [data], tmp_path / "out.jsonl", keep_fields=["weight"])
+    lines = summary.output.read_text().splitlines()
+    assert all("NaN" not in line for line in lines) and json.loads(lines[0])["weight"] is None
+    reasons = [e["reason"] for e in _rows(summary.errors)]
+    assert reasons[0].startswith("'id' must be a string or a number")
+    assert "at at" not in reasons[1] and reasons[1].startswith("invalid JSON: Invalid control character at column")
+
+
+def test_a_lone_surrogate_in_classify_text_names_the_problem(tiny_classifier):
+    with pytest.raises(ValueError, match="lone surrogate at index 5"):
+        tiny_classifier.classify("Sarah\ud800 Mitchell won.", "Mitchell")
+
+
+@pytest.mark.slow
+def test_sigterm_says_how_to_finish_and_resume_finishes(tiny_model_dir, tmp_path):
+    articles = _jsonl(tmp_path / "many.jsonl", [{"id": f"a{i}", "text": f"{TEXT} Day {i}."} for i in range(400)])
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "newsstance.cli", "score", str(articles), "--model", str(tiny_model_dir), "--quiet"]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen([*cmd, "-o", str(out)], env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and (not out.exists() or out.stat().st_size == 0):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143 and "terminated; run again with --resume" in err
+    done = subprocess.run([*cmd, "-o", str(out), "--resume"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert sorted({r["id"] for r in _rows(out)}) == sorted(f"a{i}" for i in range(400))
