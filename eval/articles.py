@@ -117,7 +117,12 @@ def match_actor(text: str, gold: GoldActor, analysis: ArticleAnalysis) -> int | 
 
 
 def score_articles(
-    model: Any, bench: ArticleBenchmark, batch_size: int = 32, seed: int = 0, coreference: bool = True
+    model: Any,
+    bench: ArticleBenchmark,
+    batch_size: int = 32,
+    seed: int = 0,
+    coreference: bool = True,
+    resamples: int = 1000,
 ) -> dict[str, Any]:
     """Passage and article F1m, coverage and coreference figures of ``model`` on ``bench``
     (``coreference=False``: names only, as newsstance read articles before it linked pronouns)."""
@@ -193,7 +198,7 @@ def score_articles(
     for level, gold_labels, pred in (("passage", passage_gold, passage_pred), ("article", article_gold, article_pred)):
         if gold_labels:
             metrics = classification_metrics(gold_labels, pred)
-            metrics["ci95"] = bootstrap_ci(gold_labels, pred, seed=seed)
+            metrics["ci95"] = bootstrap_ci(gold_labels, pred, n_resamples=resamples, seed=seed)
             result[level] = metrics
     return result
 

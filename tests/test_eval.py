@@ -246,11 +246,11 @@ def test_article_scores_on_a_hand_made_benchmark(tiny_classifier, tmp_path):
     assert text[35:38] == "She"
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     (tmp_path / "a.gold.json").write_text(json.dumps(gold), encoding="utf-8")
-    r = score_articles(tiny_classifier, load_article_benchmark(str(tmp_path)))
+    r = score_articles(tiny_classifier, load_article_benchmark(str(tmp_path)), resamples=50)
     assert r["actors"] == 2 and r["actor_coverage"] == 0.5  # "Nobody Here" is not in the text
     assert r["passage_pairs"] == 3 and r["passage_coverage"] == pytest.approx(2 / 3)
     c = r["coreference"]
     assert (c["links"], c["correct"], c["gold"], c["found"]) == (1, 1, 1, 1)
     assert c["cross_sentence_recall"] == 1.0  # "She" is in a sentence that does not name her
-    no_coref = score_articles(tiny_classifier, load_article_benchmark(str(tmp_path)), coreference=False)
+    no_coref = score_articles(tiny_classifier, load_article_benchmark(str(tmp_path)), coreference=False, resamples=50)
     assert no_coref["coreference"]["found"] == 0 and no_coref["passage_coverage"] == pytest.approx(1 / 3)
