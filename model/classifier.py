@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import numbers
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -122,15 +123,18 @@ class StanceClassifier:
 
         Inputs are sorted by length and batched, so similar lengths share a batch.
         """
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        batch_size = int(batch_size)
         resolved = []
         for n, item in enumerate(items):
+            if not isinstance(item, (tuple, list)) or len(item) != 2:
+                raise TypeError(f"item {n} must be a (text, target) pair, got {type(item).__name__} {item!r:.80}")
+            text, target = item
             try:
-                text, target = item
+                resolved.append((text, resolve_target(check_text(text), target)))
             except (TypeError, ValueError) as err:
-                raise TypeError(f"item {n} must be a (text, target) pair, got {item!r}") from err
-            resolved.append((text, resolve_target(check_text(text), target)))
+                raise type(err)(f"item {n}: {err}") from err
         encoded = encode_many(self.tokenizer, resolved, self.encoding)
         probs = self._predict(encoded, batch_size, show_progress_bar)
         return [Stance.from_probs(p) for p in probs]

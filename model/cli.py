@@ -133,6 +133,12 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
     group.add_argument("--actors-file", help="file with one actor name per line, or a JSON list")
     p.add_argument("--keep-fields", default="", help="comma-separated input fields copied to every output row")
     p.add_argument("--batch-size", type=int, default=32, help="sentence × actor pairs per model batch")
+    p.add_argument(
+        "--max-chars",
+        type=int,
+        default=1_000_000,
+        help="longer articles are bad records, not a crash (default 1,000,000 characters)",
+    )
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--resume", action="store_true", help="finish an interrupted run, skipping done articles")
     mode.add_argument("--overwrite", action="store_true", help="replace an existing output")
@@ -180,6 +186,7 @@ def _run_score(args: argparse.Namespace) -> int:
         resume=args.resume,
         overwrite=args.overwrite,
         show_progress_bar=not args.quiet,
+        max_chars=args.max_chars,
     )
     print(summary.line(), file=sys.stderr)
     return EXIT_FAILED if summary.records_failed else EXIT_OK

@@ -12,6 +12,7 @@ Schemes:
 
 from __future__ import annotations
 
+import numbers
 import re
 import weakref
 from collections.abc import Sequence
@@ -95,13 +96,15 @@ def resolve_target(text: str, target: Target) -> tuple[Span, ...]:
     check_text(text)
     if isinstance(target, str):
         return _find_name(text, target)
+    if hasattr(target, "tolist") and not isinstance(target, (tuple, list)):
+        target = target.tolist()  # a numpy array of spans, or one span
     if _is_span(target):
         spans = [target]
     elif isinstance(target, Sequence) and target and all(_is_span(s) for s in target):
         spans = list(target)
     else:
         raise TypeError(f"target must be a name (str), a (start, end) span or a list of spans, got {target!r}")
-    return merge_spans([_check_span(text, (s, e)) for s, e in spans])
+    return merge_spans([_check_span(text, (int(s), int(e))) for s, e in spans])
 
 
 def merge_spans(spans: Sequence[Span]) -> tuple[Span, ...]:
@@ -119,7 +122,7 @@ def _is_span(obj: object) -> bool:
     return (
         isinstance(obj, (tuple, list))
         and len(obj) == 2
-        and all(isinstance(x, int) and not isinstance(x, bool) for x in obj)
+        and all(isinstance(x, numbers.Integral) and not isinstance(x, bool) for x in obj)
     )
 
 

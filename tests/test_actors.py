@@ -145,3 +145,9 @@ def test_persons_the_tagger_misses_are_proposed_by_news_patterns():
         assert found("A statement by Grant Hayes was read out.") == ["Grant Hayes"]
     assert found("Lauten, 41, lives on a quiet street.") == ["Lauten"]
     assert found("Coburn, a physician, said so.") == ["Coburn"]
+
+
+def test_markup_is_cut_from_a_mention():
+    text = "Voters met <b>Sarah Mitchell</b> today."
+    start, end = text.index("<b>"), text.index("</b>") + 4
+    assert text[slice(*clean_span(text, start, end))] == "Sarah Mitchell"

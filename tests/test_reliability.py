@@ -237,3 +237,59 @@ def test_sigterm_says_how_to_finish_and_resume_finishes(tiny_model_dir, tmp_path
     done = subprocess.run([*cmd, "-o", str(out), "--resume"], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert sorted({r["id"] for r in _rows(out)}) == sorted(f"a{i}" for i in range(400))
+
+
+# -- 11-16 -----------------------------------------------------------------------------------
+
+
+def test_an_article_over_max_chars_is_a_bad_record(tiny_classifier, tmp_path):
+    data = _jsonl(tmp_path / "in.jsonl", [{"id": "big", "text": TEXT * 40}, {"id": "ok", "text": TEXT}])
+    summary = score(tiny_classifier, [data], tmp_path / "out.jsonl", max_chars=1000)
+    assert (summary.articles_scored, summary.records_failed) == (1, 1)
+    assert "over --max-chars 1,000; split it" in _rows(summary.errors)[0]["reason"]
+    with pytest.raises(UsageError, match="--max-chars must be a positive"):
+        score(tiny_classifier, [data], tmp_path / "o2.jsonl", max_chars=0)
+
+
+def test_two_threads_on_one_openvino_classifier_match_one_thread(tiny_model_dir):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from newsstance.backends.openvino import openvino_available
+    from newsstance.classifier import StanceClassifier
+
+    if not openvino_available():
+        pytest.skip("needs the openvino extra")
+    clf = StanceClassifier.from_pretrained(tiny_model_dir, backend="openvino-int8")
+    items = [(f"the minister said ruiz was wrong {'again ' * k}", "ruiz") for k in range(40)]
+    alone = [s.probs for s in clf.classify_many(items, batch_size=4)]
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda _: [s.probs for s in clf.classify_many(items, batch_size=4)], range(4)))
+    assert all(run == alone for run in runs)
+
+
+def test_classify_many_errors_name_the_item_and_numpy_spans_are_spans(tiny_classifier):
+    np = pytest.importorskip("numpy")
+    items = [("Ana Ruiz won.", "Ana Ruiz")] * 3 + [("Ana Ruiz won.", (5, 2))]
+    with pytest.raises(ValueError, match=r"item 3: span \(5, 2\) is empty"):
+        tiny_classifier.classify_many(items)
+    with pytest.raises(TypeError, match="item 0 must be a \\(text, target\\) pair, got dict"):
+        tiny_classifier.classify_many([{"text": "Ana Ruiz won.", "target": "Ana Ruiz"}])
+    for bad in (2.5, "8", 0, True):
+        with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+            tiny_classifier.classify_many(items[:1], batch_size=bad)
+    by_numpy = tiny_classifier.classify("Ana Ruiz won.", (np.int64(0), np.int64(8)))
+    assert by_numpy == tiny_classifier.classify("Ana Ruiz won.", (0, 8))
+    assert tiny_classifier.classify("Ana Ruiz won.", np.array([[0, 8]])) == by_numpy
+
+
+def test_given_actors_take_one_alias_as_a_string_and_match_names_in_any_case(tiny_classifier):
+    text = "Sarah Mitchell opened the bridge. Critics of Mitchell were loud."
+    a = tiny_classifier.analyze(text, actors=[{"name": "Sarah Mitchell", "aliases": "Mitchell"}])
+    assert [text[s:e] for s, e in a.actors[0].mentions if a.actors[0].mention_types] == ["Sarah Mitchell", "Mitchell"]
+    lower = tiny_classifier.analyze(text, actors=["sarah mitchell"], coreference=None)
+    assert [text[s:e] for s, e in lower.actors[0].mentions] == ["Sarah Mitchell", "Mitchell"]
+
+
+def test_markup_does_not_leak_into_actor_names(tiny_classifier):
+    a = tiny_classifier.analyze("Voters cheered <b>Sarah Mitchell</b> after the vote in Lindhaven.")
+    assert all("<" not in x.name and ">" not in x.name for x in a.actors)

@@ -42,6 +42,7 @@ _TITLED_NAME = re.compile(
     r"\b(?:" + "|".join(re.escape(t) for t in PERSON_TITLES) + r")\s+((?:[A-Z][a-zà-ÿ'’-]+\s?){1,3})"
 )
 _ALIAS_TO_COUNTRY = {alias: name for name, aliases in COUNTRY_ALIASES.items() for alias in aliases}
+_MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|[<>]")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _POSSESSIVE_NP = re.compile(r"^(.+?)['’]s\s+\S")
 _INTRODUCED_ALIAS = re.compile(r"^\s*(?:\(\s*|,?\s+or\s+)([A-Z][\w.&-]*[A-Za-z])\s*\)?")
@@ -70,6 +71,7 @@ class ActorDraft:
     aliases: set[str] = field(default_factory=set)
     mentions: list[Candidate] = field(default_factory=list)
     given_type: str | None = None
+    given: bool = False  # named by the caller, not found by NER
     canonical: str | None = None
 
     @property
@@ -108,7 +110,14 @@ def _strip_accents(text: str) -> str:
 
 def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop leading titles / "the" and a trailing possessive; cut a possessive noun phrase to its
-    possessor."""
+    possessor. Markup the tagger took into the name ("Sarah Mitchell</b>") is cut off."""
+    while (tag := _MARKUP.search(text, start, end)) is not None:
+        if tag.start() > start:
+            end = tag.start()  # the name before the markup
+        else:
+            start = tag.end()  # markup before the name
+    while start < end and text[start].isspace():
+        start += 1
     piece = text[start:end]
     m = _POSSESSIVE_NP.match(piece)
     if m:
@@ -192,12 +201,14 @@ def given_actors(specs: Sequence[str | dict]) -> list[ActorDraft]:
         if isinstance(spec, str):
             name, aliases, given_type = spec, [], None
         elif isinstance(spec, dict) and isinstance(spec.get("name"), str):
-            name, aliases, given_type = spec["name"], list(spec.get("aliases") or []), spec.get("type")
+            aliases = spec.get("aliases") or []
+            aliases = [aliases] if isinstance(aliases, str) else list(aliases)  # one alias, not its letters
+            name, given_type = spec["name"], spec.get("type")
         else:
             raise TypeError(f"an actor must be a name or a dict with a 'name', got {spec!r}")
         if not name.strip() or not all(isinstance(a, str) and a.strip() for a in aliases):
             raise ValueError(f"actor {spec!r} has an empty name or alias; give non-empty strings")
-        actor = ActorDraft(given_type=given_type)
+        actor = ActorDraft(given_type=given_type, given=True)
         actor.forms[name.strip()] += 1
         actor.aliases.update(a.strip() for a in aliases)
         words = name.split()
@@ -223,11 +234,17 @@ def find_mentions(text: str, actors: Sequence[ActorDraft], entities: Mapping[Spa
         forms = set(actor.forms) | actor.aliases
         if actor.is_person() and actor.given_type is None:
             forms |= {f.split()[-1] for f in actor.forms if len(f.split()) > 1}
+        hits = []
         for form in forms:
             if not form.strip():
                 continue
             pattern = r"(?<!\w)" + re.escape(_strip_accents(form)) + r"(?!\w)"
-            found += [(m.start(), m.end(), i, False) for m in re.finditer(pattern, folded)]
+            hits += [(m.start(), m.end(), i, False) for m in re.finditer(pattern, folded)]
+        if not hits and actor.given:  # "sarah mitchell" given for "Sarah Mitchell", as classify() allows
+            for form in forms:
+                pattern = r"(?<!\w)" + re.escape(_strip_accents(form)) + r"(?!\w)"
+                hits += [(m.start(), m.end(), i, False) for m in re.finditer(pattern, folded, re.IGNORECASE)]
+        found += hits
     taken: list[tuple[int, int]] = []
     result: list[list[Candidate]] = [[] for _ in actors]
     for start, end, i, from_ner in sorted(found, key=lambda f: (not f[3], -(f[1] - f[0]), f[0])):

@@ -26,6 +26,7 @@ Needs the ``openvino`` extra (``pip install 'newsstance[openvino]'``).
 from __future__ import annotations
 
 import logging
+import threading
 import warnings
 from typing import Any
 
@@ -97,13 +98,18 @@ class OpenVinoStanceModel(CpuRuntime):
             self.backend = "openvino-bf16"
             properties.update(INFERENCE_PRECISION_HINT=self.precision)
         self.compiled = ov.Core().compile_model(converted, "CPU", properties)
+        self._requests = threading.local()
 
     def __call__(self, **batch: torch.Tensor) -> torch.Tensor:
         missing = [name for name in self.inputs if name not in batch]
         if missing:
             raise ValueError(f"the batch lacks {missing}; encode it with newsstance.encoding.encode and pad_batch")
         feed: dict[str, Any] = {name: batch[name].cpu().numpy().astype(np.int64) for name in self.inputs}
-        logits = self.compiled(feed)[0]
+        # one infer request per thread: a compiled model's own request serves one call at a time
+        request = getattr(self._requests, "request", None)
+        if request is None:
+            request = self._requests.request = self.compiled.create_infer_request()
+        logits = request.infer(feed)[self.compiled.outputs[0]]
         return torch.from_numpy(np.array(logits, dtype=np.float32))
 
 

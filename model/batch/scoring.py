@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+MAX_CHARS = 1_000_000
+"""The longest article ``score`` takes by default (about 150,000 words)."""
+
 __all__ = ["ScoreSummary", "UsageError", "score_files"]
 
 
@@ -82,12 +85,16 @@ def score_files(
     resume: bool = False,
     overwrite: bool = False,
     show_progress_bar: bool = True,
+    max_chars: int = MAX_CHARS,
 ) -> ScoreSummary:
     """Score every article of ``inputs`` into ``output`` (.jsonl, .csv or .parquet).
 
     Raises :class:`UsageError` for problems with the call; bad records go to
-    ``OUTPUT.errors.jsonl`` and are counted, never raised.
+    ``OUTPUT.errors.jsonl`` and are counted, never raised. An article longer than ``max_chars``
+    characters is a bad record: analysis time and memory grow with the length of one article.
     """
+    if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1:
+        raise UsageError(f"--max-chars must be a positive number of characters, got {max_chars!r}")
     output = Path(output)
     if output.is_dir():
         raise UsageError(f"-o {output} is a directory; give a file path ending in .jsonl, .csv or .parquet")
@@ -123,7 +130,19 @@ def score_files(
             for p in written:
                 p.unlink(missing_ok=True)
         write_manifest(output, manifest)
-        job = _Job(clf, files, output, journal, errors_path, level, actors, keep_fields, batch_size, articles_per_batch)
+        job = _Job(
+            clf,
+            files,
+            output,
+            journal,
+            errors_path,
+            level,
+            actors,
+            keep_fields,
+            batch_size,
+            articles_per_batch,
+            max_chars,
+        )
         summary = _run(job, columns, resume and bool(existing), show_progress_bar, complete)
         write_manifest(output, {**manifest, "complete": True})
         return summary
@@ -143,6 +162,7 @@ class _Job:
     keep_fields: Sequence[str]
     batch_size: int
     articles_per_batch: int
+    max_chars: int
 
     @property
     def final(self) -> bool:
@@ -218,6 +238,12 @@ def _run(job: _Job, columns: list[str], resume: bool, show_progress_bar: bool, c
                 bar.update(1)
                 continue
             seen.add(rec.id)
+            if len(rec.text) > job.max_chars:
+                size = f"article of {len(rec.text):,} characters, over --max-chars {job.max_chars:,}"
+                reason = f"{size}; split it or raise the limit"
+                fail(BadRecord(rec.source, rec.line, reason, rec.id))
+                bar.update(1)
+                continue
             if rec.id in done:
                 skipped += 1
                 bar.update(1)
