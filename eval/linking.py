@@ -146,8 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     if ADJUDICATED.is_file():
         adjudicated = {tuple(e["key"]): e["correct"] for e in json.loads(ADJUDICATED.read_text(encoding="utf-8"))}
     links, names = pronoun_links(sentences, adjudicated), name_recall(sentences)
+    bound = "at least " if links["not_adjudicated"] else ""  # an unjudged link counts as wrong
     print(
-        f"pronoun links ({', '.join(args.files)}): precision {links['precision']:.3f} "
+        f"pronoun links ({', '.join(args.files)}): precision {bound}{links['precision']:.3f} "
         f"(against the gold alone {links['precision_against_gold']:.3f}; {links['links']} links, "
         f"{len(links['outside_gold'])} outside the gold judged by hand, {links['not_adjudicated']} not yet judged), "
         f"recall {links['recall']:.3f} ({links['in_gold']}/{links['gold']}); "
