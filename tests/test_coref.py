@@ -81,3 +81,29 @@ def test_role_nouns_follow_titles_appositions_and_organisation_names():
 def test_two_actors_with_one_role_leave_the_role_noun_unlinked():
     text = "Finance Minister Ana Ruiz met Trade Minister Ilse Marant. The minister left early."
     assert not [f for f in links(text) if f[0] == "The minister"]
+
+
+def test_the_linking_evaluation_counts_gold_links_judged_links_and_name_recall(tmp_path):
+    import json
+
+    from newsstance.eval.linking import _sentences, name_recall, pronoun_links
+
+    text = "Tomas Berg said he would resign. Critics praised Ana Ruiz."
+    he = text.index("he")
+    line = {
+        "sentence_normalized": text,
+        "targets": [
+            {"from": 0, "to": 10, "polarity": 4.0, "further_mentions": [{"from": he, "to": he + 2, "mention": "he"}]},
+            {"from": text.index("Ana"), "to": len(text) - 1, "polarity": 6.0},
+            {"from": 0, "to": 10, "polarity": 4.0},  # the same target twice, as NewsMTSC sometimes has
+        ],
+    }
+    path = tmp_path / "dev_rw.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    sentences = _sentences(path)
+    assert [entry["name"] for _, entry in sentences[0]["targets"]] == ["Tomas Berg", "Ana Ruiz"]
+    links = pronoun_links(sentences)
+    assert (links["gold"], links["links"], links["in_gold"], links["recall"]) == (1, 1, 1, 1.0)
+    assert links["not_adjudicated"] == 0 and links["precision"] == 1.0
+    names = name_recall(sentences)
+    assert (names["targets"], names["found"]) == (2, 2)
