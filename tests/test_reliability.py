@@ -293,3 +293,14 @@ def test_given_actors_take_one_alias_as_a_string_and_match_names_in_any_case(tin
 def test_markup_does_not_leak_into_actor_names(tiny_classifier):
     a = tiny_classifier.analyze("Voters cheered <b>Sarah Mitchell</b> after the vote in Lindhaven.")
     assert all("<" not in x.name and ">" not in x.name for x in a.actors)
+
+
+def test_an_open_csv_quote_is_reported_not_swallowed(tiny_classifier, tmp_path):
+    (tmp_path / "in.csv").write_text(
+        'id,text\nc1,"Sarah Mitchell won."\nc2,"David Miller said "no" twice.\nc3,"Ana Ruiz left."\n',
+        encoding="utf-8",
+    )
+    summary = score(tiny_classifier, [tmp_path / "in.csv"], tmp_path / "out.jsonl")
+    assert {r["id"] for r in _rows(summary.output)} == {"c1"}
+    (reason,) = [e["reason"] for e in _rows(summary.errors)]
+    assert "quote is probably left open; the rest of this file was not read" in reason

@@ -167,7 +167,8 @@ def _csv(path: Path, keep_fields: Sequence[str], prefix: str) -> Iterator[Record
     # Read lazily; bytes that are not UTF-8 become surrogates, so one bad row fails alone.
     csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
-        yield from _csv_rows(csv.DictReader(fh), path, keep_fields, prefix)
+        # strict: a quote left open fails where it breaks the next row, instead of swallowing it
+        yield from _csv_rows(csv.DictReader(fh, strict=True), path, keep_fields, prefix)
 
 
 def _csv_rows(
@@ -188,7 +189,8 @@ def _csv_rows(
         except StopIteration:
             return
         except csv.Error as err:  # the rest of the file cannot be parsed reliably
-            yield BadRecord(str(path), reader.line_num, f"unreadable CSV row: {err}")
+            reason = f"unreadable CSV row ({err}): a quote is probably left open; the rest of this file was not read"
+            yield BadRecord(str(path), reader.line_num, reason)
             return
         number = reader.line_num
         if any(isinstance(v, str) and _has_surrogates(v) for v in row.values()):
