@@ -121,9 +121,10 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
         help="score files of articles: actors and their stance per article, passage or mention",
         description="Exit status: 0 every record scored; 1 some records failed (see OUTPUT.errors.jsonl), "
         "the rest were scored; 2 usage error (no input, unknown extension, output exists without "
-        "--resume or --overwrite, output is an input, --resume on a file newsstance did not write or "
-        "with other settings, another run holds the output); 3 environment error (disk full, read-only, "
-        "permissions): fix it and rerun with --resume; 130 interrupted.",
+        "--resume or --overwrite, output is an input, a directory or inside a file, --resume on a file "
+        "newsstance did not write or with other settings, another run holds the output); 3 environment "
+        "error (disk full, read-only, permissions): fix it and rerun with --resume; 130 interrupted; "
+        "143 terminated.",
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.jsonl/.csv files, directories, globs, or -")
     p.add_argument("-o", "--output", required=True, help="output file: .jsonl (streamed), .csv or .parquet")

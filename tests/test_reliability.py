@@ -192,9 +192,21 @@ def test_os_errors_and_directories_get_one_line_and_a_meaningful_exit(tiny_model
     assert main([*args, str(tmp_path / "dir.jsonl")]) == 2
     assert "is a directory" in capsys.readouterr().err
     (tmp_path / "afile").write_text("x")
-    assert main([*args, str(tmp_path / "afile" / "out.jsonl")]) == 3  # the parent is a file
+    assert main([*args, str(tmp_path / "afile" / "out.jsonl")]) == 2
+    assert "afile is a file, not a folder" in capsys.readouterr().err
+
+
+def test_a_full_disk_is_an_environment_error_with_one_line(tiny_model_dir, tmp_path, capsys):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("needs /dev/full, where every write fails with ENOSPC")
+    data = tmp_path / "in.jsonl"
+    data.write_text(json.dumps({"id": "a", "text": TEXT}) + "\n{broken\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    (tmp_path / "out.jsonl.errors.jsonl").symlink_to("/dev/full")  # the bad record's log hits a full disk
+    status = main(["score", str(data), "--model", str(tiny_model_dir), "--quiet", "-o", str(out)])
     err = capsys.readouterr().err
-    assert len(err.strip().splitlines()) == 1 and "--resume" in err and "Traceback" not in err
+    assert status == 3
+    assert len(err.strip().splitlines()) == 1 and "No space left on device" in err and "--resume" in err
 
 
 # -- 16. small ones ------------------------------------------------------------------------------

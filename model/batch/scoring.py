@@ -98,6 +98,9 @@ def score_files(
     output = Path(output)
     if output.is_dir():
         raise UsageError(f"-o {output} is a directory; give a file path ending in .jsonl, .csv or .parquet")
+    blocked = next((p for p in output.parents if p.exists() and not p.is_dir()), None)
+    if blocked is not None:
+        raise UsageError(f"-o {output}: {blocked} is a file, not a folder; choose another output path")
     try:
         check_level(level)
         columns = output_columns(level, keep_fields)
