@@ -316,3 +316,12 @@ def test_an_open_csv_quote_is_reported_not_swallowed(tiny_classifier, tmp_path):
     assert {r["id"] for r in _rows(summary.output)} == {"c1"}
     (reason,) = [e["reason"] for e in _rows(summary.errors)]
     assert "quote is probably left open; the rest of this file was not read" in reason
+
+
+def test_overlapping_given_actors_keep_their_own_mentions(tiny_classifier):
+    text = "Sarah Mitchell met David Miller. Mitchell spoke."
+    a = tiny_classifier.analyze(text, actors=["Sarah Mitchell", "Mitchell"], coreference=None)
+    assert [(x.name, [text[s:e] for s, e in x.mentions]) for x in a.actors] == [
+        ("Sarah Mitchell", ["Sarah Mitchell"]),
+        ("Mitchell", ["Mitchell"]),
+    ]

@@ -228,9 +228,11 @@ def find_mentions(text: str, actors: Sequence[ActorDraft], entities: Mapping[Spa
     """
     labels = dict(entities) if isinstance(entities, Mapping) else dict.fromkeys(entities, "")
     folded = _strip_accents(text)
-    found: list[tuple[int, int, int, bool]] = []  # start, end, actor index, from NER
+    # start, end, actor index, rank: NER mentions first (0), then a caller's exact name (1), so
+    # that actors given as "Sarah Mitchell" and "Mitchell" both keep their own mentions, then the rest
+    found: list[tuple[int, int, int, int]] = []
     for i, actor in enumerate(actors):
-        found += [(m.start, m.end, i, True) for m in actor.mentions]
+        found += [(m.start, m.end, i, 0) for m in actor.mentions]
         forms = set(actor.forms) | actor.aliases
         if actor.is_person() and actor.given_type is None:
             forms |= {f.split()[-1] for f in actor.forms if len(f.split()) > 1}
@@ -239,15 +241,17 @@ def find_mentions(text: str, actors: Sequence[ActorDraft], entities: Mapping[Spa
             if not form.strip():
                 continue
             pattern = r"(?<!\w)" + re.escape(_strip_accents(form)) + r"(?!\w)"
-            hits += [(m.start(), m.end(), i, False) for m in re.finditer(pattern, folded)]
+            rank = 1 if actor.given and form in actor.forms else 2
+            hits += [(m.start(), m.end(), i, rank) for m in re.finditer(pattern, folded)]
         if not hits and actor.given:  # "sarah mitchell" given for "Sarah Mitchell", as classify() allows
             for form in forms:
                 pattern = r"(?<!\w)" + re.escape(_strip_accents(form)) + r"(?!\w)"
-                hits += [(m.start(), m.end(), i, False) for m in re.finditer(pattern, folded, re.IGNORECASE)]
+                hits += [(m.start(), m.end(), i, 2) for m in re.finditer(pattern, folded, re.IGNORECASE)]
         found += hits
     taken: list[tuple[int, int]] = []
     result: list[list[Candidate]] = [[] for _ in actors]
-    for start, end, i, from_ner in sorted(found, key=lambda f: (not f[3], -(f[1] - f[0]), f[0])):
+    for start, end, i, rank in sorted(found, key=lambda f: (f[3], -(f[1] - f[0]), f[0])):
+        from_ner = rank == 0
         if any(start < e and end > s for s, e in taken):
             continue
         if not from_ner and any(s <= start and end <= e and (s, e) != (start, end) for s, e in labels):
