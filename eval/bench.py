@@ -2,6 +2,7 @@
 
     python -m newsstance.eval.bench analyze --repeat 50      # analyze_many on the seed articles
     python -m newsstance.eval.bench score --articles 1000    # `score` over generated mixed-length articles
+    python -m newsstance.eval.bench huge --chars 880000     # actors and pronouns in one huge paragraph
 
 Articles are built from the repository's own seed articles (and the reference seed in
 ../shared/seeds when present), so no dataset text is needed.
@@ -92,9 +93,26 @@ def bench_score(args: argparse.Namespace) -> dict:
     }
 
 
+def bench_huge(args: argparse.Namespace) -> dict:
+    """Finding the actors and their pronouns in one paragraph of ``--chars`` characters (no model)."""
+    from newsstance.articles.analysis import read_actors
+
+    sentence = "Sarah Mitchell met the council and David Miller on Monday. She said the plan was sound. "
+    text = (sentence * (args.chars // len(sentence) + 1))[: args.chars]
+    started = time.perf_counter()
+    _, (actors,) = read_actors([text])
+    return {
+        "chars": len(text),
+        "seconds": time.perf_counter() - started,
+        "mentions": sum(len(a.mentions) for a in actors),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["analyze", "score"])
+    parser.add_argument("what", choices=["analyze", "score", "huge"])
+    parser.add_argument("--chars", type=int, default=220_000, help="huge: the paragraph's length")
     parser.add_argument("--repeat", type=int, default=50, help="analyze: copies of the seed articles")
     parser.add_argument("--articles", type=int, default=1000, help="score: generated articles")
     parser.add_argument("--max-paragraphs", type=int, default=12, help="score: longest generated article")
@@ -107,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import torch
 
-    result = bench_analyze(args) if args.what == "analyze" else bench_score(args)
+    result = {"analyze": bench_analyze, "score": bench_score, "huge": bench_huge}[args.what](args)
     from newsstance.backends import cpu
 
     result |= {"torch_threads": torch.get_num_threads(), "model": args.model or "default", "cpu": cpu.describe()}

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from ..encoding import Span
 from .lexicon import COUNTRY_ALIASES, FUNCTION_WORDS, PERSON_TITLES, TITLES
 from .names import missed_persons
+from .spans import SpanSet
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 
@@ -160,7 +161,8 @@ def build_actors(
     """Actors from NER entities ``(start, end, label)`` of ``text`` (rules in the module docstring)."""
     entities = [e for e in entities if e[2] in types]
     if "PERSON" in types:
-        entities += [t for t in titled_names(text) if not any(s < t[1] and t[0] < e for s, e, _ in entities)]
+        known = SpanSet((s, e) for s, e, _ in entities)
+        entities += [t for t in titled_names(text) if not known.overlaps(t[0], t[1])]
         entities += missed_persons(text, entities)
     candidates = []
     for start, end, label in entities:
@@ -248,15 +250,15 @@ def find_mentions(text: str, actors: Sequence[ActorDraft], entities: Mapping[Spa
                 pattern = r"(?<!\w)" + re.escape(_strip_accents(form)) + r"(?!\w)"
                 hits += [(m.start(), m.end(), i, 2) for m in re.finditer(pattern, folded, re.IGNORECASE)]
         found += hits
-    taken: list[tuple[int, int]] = []
+    taken, entities = SpanSet(), SpanSet(labels)
     result: list[list[Candidate]] = [[] for _ in actors]
     for start, end, i, rank in sorted(found, key=lambda f: (f[3], -(f[1] - f[0]), f[0])):
         from_ner = rank == 0
-        if any(start < e and end > s for s, e in taken):
+        if taken.overlaps(start, end):
             continue
-        if not from_ner and any(s <= start and end <= e and (s, e) != (start, end) for s, e in labels):
+        if not from_ner and entities.inside_another(start, end):
             continue
-        taken.append((start, end))
+        taken.add(start, end)
         result[i].append(Candidate(start, end, labels.get((start, end), ""), from_ner))
     for actor, mentions in zip(actors, result):
         actor.mentions = sorted(mentions, key=lambda c: c.start)

@@ -34,6 +34,7 @@ from typing import Any
 from .actors import ActorDraft
 from .gender import first_name_gender, title_gender
 from .parsing import Parse
+from .spans import SpanSet
 
 PRONOUNS = {
     "he": ("m", "subject"),
@@ -109,37 +110,51 @@ class _Resolver:
 
     def __init__(self, text: str, actors: Sequence[ActorDraft], parse: Parse) -> None:
         self.text, self.parse = text, parse
-        self.mentions = sorted((m.start, m.end, i) for i, a in enumerate(actors) for m in a.mentions)
-        self.taken = [(s, e) for s, e, _ in self.mentions]
-        self.persons = {i for i, a in enumerate(actors) if _is_person(a)}
+        self.owners = SpanSet()  # every mention's span, with its candidate
+        for i, a in enumerate(actors):
+            for m in a.mentions:
+                if not self.owners.overlaps(m.start, m.end):
+                    self.owners.add(m.start, m.end, i)
+        self.persons = {i for i, a in enumerate(actors) if _is_person(a)}  # actors only
         self.genders: dict[int, str | None] = {i: _gender(text, actors[i]) for i in self.persons}
         self.roles = [_roles(text, a, i in self.persons) for i, a in enumerate(actors)]
         self.seen: dict[int, list[int]] = {i: sorted(m.start for m in a.mentions) for i, a in enumerate(actors)}
-        self.quotes = _quotations(text, parse.passages)
+        self.others: list[tuple[int, int]] = []  # (position, number) of the other persons, in order
+        self.quotes = SpanSet(_quotations(text, parse.passages))
         for start, end, label in parse.entities:
-            if label == "PERSON" and not any(s < end and start < e for s, e in self.taken):
-                self._other(start, title_gender(text, start) or first_name_gender(text[start:end]))
+            if label == "PERSON" and not self.owners.overlaps(start, end):
+                self._other(start, end, title_gender(text, start) or first_name_gender(text[start:end]))
 
-    def _other(self, position: int, gender: str | None) -> None:
-        other = -1 - len([i for i in self.seen if i < 0])
-        self.persons.add(other)
+    def _other(self, start: int, end: int, gender: str | None) -> None:
+        other = -1 - len(self.others)
+        bisect.insort(self.others, (start, other))
         self.genders[other] = gender
-        self.seen[other] = [position]
+        self.seen[other] = [start]
+        if not self.owners.overlaps(start, end):
+            self.owners.add(start, end, other)
 
     def _quote(self, position: int) -> tuple[int, int] | None:
         """The quotation that holds ``position``, if any."""
-        return next((q for q in self.quotes if q[0] <= position < q[1]), None)
+        found = self.quotes.at(position)
+        return found[:2] if found else None
+
+    def candidates(self, position: int) -> list[int]:
+        """The persons that may be in reach of ``position``: every PERSON actor, and the other
+        persons of this passage and the one before."""
+        passage = self.parse.passage_of(position)
+        first = self.parse.passages[passage - 1][0] if passage > 0 else 0
+        k = bisect.bisect_left(self.others, (first, -(10**9)))
+        return [*self.persons, *(number for _, number in self.others[k:])]
 
     def in_reach(self, i: int, position: int) -> bool:
         """``i`` was mentioned before ``position``, in its passage or the one before, and not
         only inside a quotation that ``position`` is outside of."""
         here, passage = self._quote(position), self.parse.passage_of(position)
-        for start in reversed(self.seen[i]):
-            if start >= position:
-                continue
-            if self.parse.passage_of(start) < passage - 1:
+        starts = self.seen[i]
+        for k in range(bisect.bisect_left(starts, position) - 1, -1, -1):
+            if self.parse.passage_of(starts[k]) < passage - 1:
                 return False
-            quote = self._quote(start)
+            quote = self._quote(starts[k])
             if quote is None or quote == here:
                 return True
         return False
@@ -147,7 +162,7 @@ class _Resolver:
     def run(self) -> list[Link]:
         links = []
         for cue in _cues(self.text, self.parse):
-            if any(s < cue.end and cue.start < e for s, e in self.taken):
+            if self.owners.overlaps(cue.start, cue.end):
                 continue  # part of a name, or already a mention
             rule = "single"
             if cue.kind == "pronoun":
@@ -161,20 +176,13 @@ class _Resolver:
                 self.genders[i] = PRONOUNS[cue.word][0]  # later pronouns must agree with this one
             links.append(Link(i, cue.start, cue.end, cue.kind, rule))
             bisect.insort(self.seen[i], cue.start)
-            self.taken.append((cue.start, cue.end))
-            bisect.insort(self.mentions, (cue.start, cue.end, i))
+            self.owners.add(cue.start, cue.end, i)
         return links
 
     def _owner(self, token: Any, offset: int) -> int | None:
         """The candidate one of whose mentions covers ``token`` (actors and other persons)."""
-        position = offset + token.idx
-        for s, e, i in self.mentions:
-            if s <= position < e:
-                return i
-        for i, starts in self.seen.items():
-            if i < 0 and position in starts:
-                return i
-        return None
+        found = self.owners.at(offset + token.idx)
+        return found[2] if found else None
 
     def _pronoun(self, cue: _Cue) -> tuple[list[int], str]:
         """The candidates left for a pronoun: agreement and reach, then binding; where more than
@@ -183,7 +191,7 @@ class _Resolver:
         token = cue.token
         if cue.word == "her" and token.dep_ == "poss":
             role = "possessive"
-        agree = {i for i in self.persons if self.genders[i] in (None, gender)}
+        agree = {i for i in self.candidates(cue.start) if self.genders[i] in (None, gender)}
         before = [i for i in agree if self.in_reach(i, cue.start)]
         own = self._clause_subject(token, cue.offset)  # the subject of the pronoun's own clause
         if role == "reflexive":
@@ -217,7 +225,7 @@ class _Resolver:
             later = [owner for owner, position in subjects if owner in agree and position > cue.start]
             if later:
                 return later[:1], "cataphora"
-            self._other(cue.start, gender)
+            self._other(cue.start, cue.end, gender)
         return [], "single"
 
     def _clause_subject(self, token: Any, offset: int) -> int | None:

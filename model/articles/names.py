@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 from .gender import first_names
+from .spans import SpanSet
 
 REPORTING = (
     r"(?:said|says|told|wrote|writes|added|tweeted|argued|noted|explained|replied|insisted|claimed|warned"
@@ -52,15 +53,16 @@ NOT_SURNAMES = set(
 
 def missed_persons(text: str, entities: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """PERSON candidates ``(start, end, "PERSON")`` that no NER entity covers."""
-    taken = [(s, e) for s, e, _ in entities]
-    persons = [(s, e) for s, e, label in entities if label == "PERSON"]
+    taken = SpanSet((s, e) for s, e, _ in entities)
+    persons = SpanSet((s, e) for s, e, label in entities if label == "PERSON")
     known = first_names()
     found: list[tuple[int, int]] = []
 
     def add(start: int, end: int) -> None:
         if text[start:end].casefold() in NOT_NAMES:
             return
-        if not any(s < end and start < e for s, e in (*taken, *found)):
+        if not taken.overlaps(start, end):
+            taken.add(start, end)
             found.append((start, end))
 
     for m in _FULL_NAME.finditer(text):
@@ -71,9 +73,9 @@ def missed_persons(text: str, entities: Sequence[tuple[int, int, str]]) -> list[
             add(*m.span(1))
     for m in _AND.finditer(text):
         left, right = m.span(1), m.span(2)
-        if any(s <= left[0] and left[1] <= e for s, e in persons):
+        if persons.at(left[0]) is not None:
             add(*right)
-        if any(s <= right[0] and right[1] <= e for s, e in persons):
+        if persons.at(right[0]) is not None:
             add(*left)
     for m in _APPOSITION.finditer(text):  # "Lauten, 41, lives ..."; "Coburn, a physician, said"
         add(*m.span(1))

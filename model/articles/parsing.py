@@ -3,6 +3,7 @@ with every offset into the original text."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,14 +21,13 @@ class Parse:
     sentences: list[list[Span]] = field(default_factory=list)  # per passage
     entities: list[tuple[int, int, str]] = field(default_factory=list)
     docs: list[tuple[int, Any]] = field(default_factory=list)  # (offset in the text, spaCy Doc), in order
+    _starts: list[int] | None = field(default=None, repr=False)
 
     def passage_of(self, position: int) -> int:
         """The index of the passage that holds ``position`` (or the last one before it)."""
-        index = -1
-        for j, (start, _) in enumerate(self.passages):
-            if start <= position:
-                index = j
-        return index
+        if self._starts is None:
+            self._starts = [start for start, _ in self.passages]
+        return bisect.bisect_right(self._starts, position) - 1
 
 
 def parse(texts: Sequence[str], nlp: Any, batch_size: int) -> list[Parse]:
