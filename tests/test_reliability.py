@@ -325,3 +325,10 @@ def test_overlapping_given_actors_keep_their_own_mentions(tiny_classifier):
         ("Sarah Mitchell", ["Sarah Mitchell"]),
         ("Mitchell", ["Mitchell"]),
     ]
+
+
+def test_a_5_mb_article_is_refused_by_the_default_limit(tiny_classifier, tmp_path):
+    data = _jsonl(tmp_path / "in.jsonl", [{"id": "huge", "text": "Sarah Mitchell won. " * 250_000}, {"text": TEXT}])
+    summary = score(tiny_classifier, [data], tmp_path / "out.jsonl")
+    assert (summary.articles_scored, summary.records_failed) == (1, 1)
+    assert "article of 5,000,000 characters, over --max-chars 1,000,000" in _rows(summary.errors)[0]["reason"]
