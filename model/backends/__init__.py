@@ -20,7 +20,6 @@ OpenVINO in float32 at 1.02×, within the noise, with a longer load and more mem
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,8 +41,6 @@ AUTO_ORDER = ("openvino-int8",)
 the activations with one scale per batch, so its labels depend on the batch size (2 of 122
 flipped, probabilities moved by up to 0.035 between batch sizes 1 and 32, as the reliability
 issue measured), and ``--batch-size`` or a resume would change results."""
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -82,27 +79,27 @@ class Backend:
     int8: bool  # fast only where the CPU has int8 dot-product instructions
     installed: Callable[[], bool]  # its libraries are importable (checked without importing them)
     ready: Callable[[ModelSource], bool]  # this model can run on it without asking the user for anything
-    load: Callable[[ModelSource, bool], Runner]  # (source, strict): strict refuses an unchecked artefact
+    load: Callable[[ModelSource], Runner]
 
 
-def _load_torch(source: ModelSource, strict: bool) -> Runner:
+def _load_torch(source: ModelSource) -> Runner:
     if source.threads is not None:
         torch.set_num_threads(source.threads)  # process-wide, so only when asked
     return source.torch_model().to(source.device).eval()
 
 
-def _openvino_loader(int8: bool) -> Callable[[ModelSource, bool], Runner]:
-    def load(source: ModelSource, strict: bool) -> Runner:
+def _openvino_loader(int8: bool) -> Callable[[ModelSource], Runner]:
+    def load(source: ModelSource) -> Runner:
         example = example_batch(source.tokenizer, source.settings.encoding)
         return openvino.OpenVinoStanceModel(source.torch_model(), example, source.threads, int8=int8)
 
     return load
 
 
-def _load_onnx(source: ModelSource, strict: bool) -> Runner:
+def _load_onnx(source: ModelSource) -> Runner:
     if source.model_dir is None:
         raise ValueError("backend 'onnx-int8' runs an exported file; load the model with from_pretrained(DIR)")
-    return onnx.load_onnx(source.model_dir, "onnx-int8", source.record("onnx-int8"), source.threads, strict)
+    return onnx.load_onnx(source.model_dir, "onnx-int8", source.record("onnx-int8"), source.threads)
 
 
 def _onnx_ready(source: ModelSource) -> bool:
@@ -145,18 +142,9 @@ def candidates(backend: str, source: ModelSource, flags: Iterable[str] | None = 
 
 
 def load(backend: str, source: ModelSource, flags: Iterable[str] | None = None) -> tuple[str, Runner]:
-    """The backend that ``backend`` resolves to here, and the model running on it.
-
-    ``auto`` moves to its next candidate when an artefact is not the one that passed the
-    accuracy check (an ONNX file built by other library versions); an explicit backend warns.
-    """
-    names = candidates(backend, source, flags)
-    for name in names[:-1]:
-        try:
-            return name, REGISTRY[name].load(source, True)
-        except onnx.ArtefactMismatch as err:
-            logger.warning("%s; using the next backend", err)
-    return names[-1], REGISTRY[names[-1]].load(source, backend == "auto")
+    """The backend that ``backend`` resolves to here, and the model running on it."""
+    name = candidates(backend, source, flags)[0]
+    return name, REGISTRY[name].load(source)
 
 
 def installed(backend: str) -> bool:

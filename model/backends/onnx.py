@@ -47,10 +47,6 @@ INSTALL_HINT = "install ONNX Runtime with `pip install 'newsstance[onnx]'` (onnx
 logger = logging.getLogger(__name__)
 
 
-class ArtefactMismatch(ValueError):
-    """The exported file is not the one that passed the accuracy check."""
-
-
 def onnx_available(export: bool = False) -> bool:
     """ONNX Runtime is installed (and, with ``export``, what building the file needs too)."""
     import importlib.util
@@ -171,22 +167,20 @@ def _copy(source: Path, target: Path) -> None:
     os.replace(partial, target)
 
 
-def load_onnx(
-    model_dir: str | Path, backend: str, record: dict | None, threads: int | None, strict: bool
-) -> OnnxStanceModel:
+def load_onnx(model_dir: str | Path, backend: str, record: dict | None, threads: int | None) -> OnnxStanceModel:
     """Find or build the file and open it. ``record`` is the check ``newsstance export`` saved;
-    a file whose sha256 differs from the checked one raises :class:`ArtefactMismatch` when
-    ``strict`` (so that ``auto`` falls back) and is only warned about otherwise."""
+    a file whose sha256 differs from the checked one is warned about (``auto`` never picks this
+    backend, so it runs only when asked for by name)."""
     path = onnx_file(model_dir, backend)
     checked = ((record or {}).get("artefact") or {}).get("sha256")
     if checked and file_sha256(path) != checked:
-        message = (
-            f"{path} differs from the file that passed the accuracy check (other library versions?); "
-            f"run `newsstance export --model {model_dir} --backend {backend}` to check this one"
+        logger.warning(
+            "%s differs from the file that passed the accuracy check (other library versions?); "
+            "run `newsstance export --model %s --backend %s` to check this one",
+            path,
+            model_dir,
+            backend,
         )
-        if strict:
-            raise ArtefactMismatch(message)
-        logger.warning(message)
     return OnnxStanceModel(path, threads)
 
 
