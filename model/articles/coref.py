@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .actors import ActorDraft
-from .gender import first_name_gender, title_gender
+from .gender import first_name_gender, name_title_gender, title_gender
 from .parsing import Parse
 from .spans import SpanSet
 
@@ -317,7 +317,7 @@ def _is_person(actor: ActorDraft) -> bool:
 
 
 def _gender(text: str, actor: ActorDraft) -> str | None:
-    titled = {title_gender(text, m.start) for m in actor.mentions} | {title_gender(f + " ", 0) for f in actor.forms}
+    titled = {title_gender(text, m.start) for m in actor.mentions} | {name_title_gender(f) for f in actor.forms}
     titled -= {None}
     if len(titled) == 1:
         return titled.pop()

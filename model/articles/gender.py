@@ -26,13 +26,16 @@ MAX_UNCERTAINTY = 0.1  # p(female) at most this far from 0 or 1 (the package's o
 
 
 def title_gender(text: str, start: int) -> str | None:
-    """``"m"`` or ``"f"`` when a gendered title stands right before ``start`` ("Mrs. Ruiz"), or,
-    with ``start=0``, when ``text`` is a name that begins with one ("Ms. Ruiz")."""
-    window = text[max(0, start - 12) : start] if start else text.split(" ", 1)[0] + " "
-    m = _TITLE_BEFORE.search(window)
+    """``"m"`` or ``"f"`` when a gendered title stands right before ``start`` ("Mrs. Ruiz")."""
+    m = _TITLE_BEFORE.search(text[max(0, start - 12) : start])
     if not m:
         return None
     return "m" if m.group(1).lower() in MALE_TITLES else "f"
+
+
+def name_title_gender(name: str) -> str | None:
+    """``"m"`` or ``"f"`` when a name begins with a gendered title ("Ms. Lawson-Muhammad")."""
+    return title_gender(name.split(" ", 1)[0] + " ", len(name.split(" ", 1)[0]) + 1)
 
 
 def first_name_gender(name: str) -> str | None:

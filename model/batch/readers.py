@@ -211,7 +211,11 @@ def _has_surrogates(text: str) -> bool:
 def _lone_surrogate(value: Any) -> bool:
     """A string (or a list or dict holding one) with a character UTF-8 cannot encode."""
     if isinstance(value, str):
-        return any("\ud800" <= ch <= "\udfff" for ch in value)
+        try:
+            value.encode("utf-8")  # in C: no loop over the characters of a long article
+        except UnicodeEncodeError:
+            return True
+        return False
     if isinstance(value, dict):
         return any(_lone_surrogate(k) or _lone_surrogate(v) for k, v in value.items())
     if isinstance(value, list):
