@@ -33,6 +33,14 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
         raise ValueError(f"unknown device {device!r}; use 'cpu', 'cuda' or 'cuda:N'") from err
 
 
+def resolve_backend(path: str | Path, backend: str = "auto", device: str | torch.device | None = None) -> str:
+    """The backend ``backend`` resolves to for the model directory ``path`` on this machine,
+    without loading the model: what a cluster's driver fixes for all its workers."""
+    settings = ModelSettings.load(Path(path))
+    source = backends.ModelSource(settings, None, resolve_device(device), Path(path))
+    return backends.candidates(backend, source)[0]
+
+
 class StanceClassifier:
     """Say how a text portrays a target actor: negative, neutral or positive.
 

@@ -127,7 +127,12 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
         "143 terminated.",
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.jsonl/.csv files, directories, globs, or -")
-    p.add_argument("-o", "--output", required=True, help="output file: .jsonl (streamed), .csv or .parquet")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="output file: .jsonl (streamed), .csv or .parquet; or a directory (ending in /) of Parquet parts",
+    )
     p.add_argument("--level", default="article", choices=list(LEVELS))
     group = p.add_mutually_exclusive_group()
     group.add_argument("--actors", help="comma-separated actor names to score (default: found automatically)")
@@ -148,6 +153,12 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
     p.add_argument("--backend", default="auto", choices=list(BACKENDS))
     p.add_argument("--threads", type=int, default=None, help="CPU threads (default: the available cores)")
+    dask = p.add_argument_group("scale-out (--engine dask; needs the dask extra)")
+    dask.add_argument("--engine", default="local", choices=["local", "dask"], help="who scores: this process or Dask")
+    dask.add_argument("--scheduler", default=None, metavar="ADDR", help="join the cluster at tcp://HOST:PORT")
+    dask.add_argument("--workers", type=int, default=None, help="local cluster: workers (default: one per core)")
+    dask.add_argument("--articles-per-task", type=int, default=64, help="articles per batch (a Dask task)")
+    dask.add_argument("--dashboard", action="store_true", help="local cluster: serve Dask's dashboard on 127.0.0.1")
 
 
 def _actor_list(args: argparse.Namespace) -> list | None:
@@ -169,28 +180,46 @@ def _actor_list(args: argparse.Namespace) -> list | None:
 
 
 def _run_score(args: argparse.Namespace) -> int:
-    import newsstance
     from newsstance.batch.scoring import score_files
 
     if args.batch_size < 1:
         raise ValueError(f"--batch-size must be at least 1, got {args.batch_size}")
+    if args.engine == "local" and (args.scheduler or args.workers or args.dashboard):
+        raise ValueError("--scheduler, --workers and --dashboard need --engine dask")
     actors = _actor_list(args)
-    clf = newsstance.load(args.model, device=args.device, backend=args.backend, threads=args.threads)
-    summary = score_files(
-        clf,
-        args.inputs,
-        args.output,
+    options = dict(
         level=args.level,
         actors=actors,
         keep_fields=[f.strip() for f in args.keep_fields.split(",") if f.strip()],
         batch_size=args.batch_size,
+        articles_per_batch=args.articles_per_task,
         resume=args.resume,
         overwrite=args.overwrite,
         show_progress_bar=not args.quiet,
         max_chars=args.max_chars,
     )
+    if args.engine == "dask":
+        summary = _score_on_dask(args, score_files, options)
+    else:
+        import newsstance
+
+        clf = newsstance.load(args.model, device=args.device, backend=args.backend, threads=args.threads)
+        summary = score_files(clf, args.inputs, args.output, **options)
     print(summary.line(), file=sys.stderr)
     return EXIT_FAILED if summary.records_failed else EXIT_OK
+
+
+def _score_on_dask(args: argparse.Namespace, score_files, options: dict):
+    import newsstance
+    from newsstance.batch.cluster import DaskEngine, ModelSpec, dask_client, require_dask
+
+    require_dask()
+    import distributed  # noqa: F401  (Dask sets its loggers up on import; quieten them after)
+
+    logging.getLogger("distributed").setLevel(logging.INFO if args.verbose else logging.ERROR)
+    spec = ModelSpec.resolve(args.model or newsstance.default_model_path(), args.backend, args.device, args.threads)
+    with dask_client(args.scheduler, args.workers, args.dashboard, quiet=not args.verbose) as client:
+        return score_files(DaskEngine(client, spec), args.inputs, args.output, **options)
 
 
 def _add_evaluate(sub: argparse._SubParsersAction) -> None:

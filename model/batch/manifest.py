@@ -37,7 +37,9 @@ def manifest_path(output: Path) -> Path:
 
 def model_identity(clf: Any) -> dict[str, Any]:
     """What names the model in a manifest: its weights' sha256 (or, for a model built in memory,
-    the sha256 of its settings)."""
+    the sha256 of its settings). ``clf`` is a classifier or a model directory."""
+    if isinstance(clf, (str, Path)):
+        return {"weights_sha256": file_sha256(Path(clf) / WEIGHTS_FILE)}
     model_dir = getattr(clf, "model_dir", None)
     if model_dir is not None and (Path(model_dir) / WEIGHTS_FILE).is_file():
         return {"weights_sha256": file_sha256(Path(model_dir) / WEIGHTS_FILE)}
@@ -72,8 +74,8 @@ def finished(output: Path) -> bool:
         return False
 
 
-def check_resume(output: Path, wanted: dict[str, Any]) -> None:
-    """Refuse to resume ``output`` unless newsstance wrote it with the same settings."""
+def check_resume(output: Path, wanted: dict[str, Any], keys: Sequence[str] = CHECKED) -> None:
+    """Refuse to resume ``output`` unless newsstance wrote it with the same settings (``keys``)."""
     path = manifest_path(output)
     if not path.is_file():
         raise UsageError(
@@ -85,12 +87,13 @@ def check_resume(output: Path, wanted: dict[str, Any]) -> None:
         found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as err:
         raise UsageError(f"{path} is unreadable ({err}); pass --overwrite to start {output} again") from err
-    differ = [k for k in CHECKED if found.get(k) != wanted.get(k)]
+    differ = [k for k in keys if found.get(k) != wanted.get(k)]
     if differ:
         details = "; ".join(f"{k}: {found.get(k)!r} then, {wanted.get(k)!r} now" for k in differ)
         raise UsageError(
             f"{output} was written with other settings ({details}); resume with the same --level, "
-            "--keep-fields, --model and --backend, or write to another -o"
+            "--keep-fields, --model and --backend (and, for a directory, the same inputs and "
+            "--articles-per-task), or write to another -o"
         )
 
 

@@ -157,7 +157,7 @@ def _jsonl(stream: Any, source: str, keep_fields: Sequence[str], prefix: str) ->
         if not isinstance(obj, dict):
             yield BadRecord(source, number, f"expected a JSON object with a 'text' field, got {type(obj).__name__}")
             continue
-        yield _from_mapping(obj, source, number, keep_fields, prefix)
+        yield record_from_mapping(obj, source, number, keep_fields, prefix)
 
 
 CSV_FIELD_LIMIT = 1 << 30  # characters; Python's default (131,072) is less than one long article
@@ -201,7 +201,7 @@ def _csv_rows(
                 row["actors"] = json.loads(row["actors"])
             except json.JSONDecodeError:
                 row["actors"] = [a.strip() for a in row["actors"].split(";") if a.strip()]
-        yield _from_mapping(row, str(path), number, keep_fields, prefix)
+        yield record_from_mapping(row, str(path), number, keep_fields, prefix)
 
 
 def _has_surrogates(text: str) -> bool:
@@ -223,7 +223,10 @@ def _lone_surrogate(value: Any) -> bool:
     return False
 
 
-def _from_mapping(obj: dict, source: str, number: int, keep_fields: Sequence[str], prefix: str) -> Record | BadRecord:
+def record_from_mapping(
+    obj: dict, source: str, number: int | None, keep_fields: Sequence[str], prefix: str
+) -> Record | BadRecord:
+    """One record from a JSON object, CSV row or data-frame row, checked as every reader checks it."""
     raw_id = obj.get("id")
     if isinstance(raw_id, (dict, list)):
         return BadRecord(source, number, f"'id' must be a string or a number, got {type(raw_id).__name__}")

@@ -6,26 +6,32 @@ Output rows (one per article × actor, per article × passage × actor, or per m
 together; CSV and Parquet are streamed into a JSONL journal (``OUTPUT.partial.jsonl``) and
 converted, through a temporary file and a rename, at the end. ``resume=True`` drops a torn last
 line and the last (possibly partial) article, then skips every article id already in the output.
+A directory output (``out/``) gets one Parquet part per batch (:mod:`newsstance.batch.parts`).
+
+Who scores the batches is an engine (:mod:`newsstance.batch.engine`): this process by default,
+or a Dask cluster (:mod:`newsstance.batch.cluster`); everything else here is the same for both.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tqdm.auto import tqdm
 
-from ..articles.rows import KEY, check_level, output_columns
+from ..articles.rows import check_level, output_columns
+from .engine import Engine, LocalEngine, Task
 from .errors import UsageError
 from .journal import logged_errors, recover
 from .manifest import (
+    CHECKED,
     check_resume,
     finished,
     make_manifest,
@@ -36,6 +42,7 @@ from .manifest import (
     sidecar,
     write_manifest,
 )
+from .parts import done_parts, is_directory_output, partial_dir, remove_parts
 from .readers import BadRecord, InputFile, Record, count_records, expand_inputs, read_records
 from .writers import check_format, convert, to_journal
 
@@ -59,22 +66,24 @@ class ScoreSummary:
     records_failed: int
     rows_written: int
     seconds: float
+    workers: dict[str, int] = field(default_factory=dict)  # batches scored per worker (engine "dask")
 
     @property
     def articles_per_s(self) -> float:
         return self.articles_scored / self.seconds if self.seconds > 0 else 0.0
 
     def line(self) -> str:
+        where = f" on {len(self.workers)} workers" if set(self.workers) - {"local"} else ""
         return (
             f"{self.articles_scored} articles scored, {self.articles_skipped} already done, "
             f"{self.records_failed} records failed, {self.rows_written} rows written "
-            f"in {self.seconds:.1f} s ({self.articles_per_s:.2f} articles/s) -> {self.output}"
+            f"in {self.seconds:.1f} s ({self.articles_per_s:.2f} articles/s{where}) -> {self.output}"
             + (f"; failures in {self.errors}" if self.records_failed else "")
         )
 
 
 def score_files(
-    clf: StanceClassifier,
+    clf: StanceClassifier | Engine,
     inputs: Sequence[str],
     output: str | Path,
     level: str = "article",
@@ -87,34 +96,48 @@ def score_files(
     show_progress_bar: bool = True,
     max_chars: int = MAX_CHARS,
 ) -> ScoreSummary:
-    """Score every article of ``inputs`` into ``output`` (.jsonl, .csv or .parquet).
+    """Score every article of ``inputs`` into ``output``: a .jsonl, .csv or .parquet file, or a
+    directory of Parquet parts (a path ending in ``/`` or without an extension).
 
-    Raises :class:`UsageError` for problems with the call; bad records go to
-    ``OUTPUT.errors.jsonl`` and are counted, never raised. An article longer than ``max_chars``
-    characters is a bad record: analysis time and memory grow with the length of one article.
+    ``clf`` is a classifier (scored in this process) or an :class:`~newsstance.batch.engine.Engine`
+    such as :class:`~newsstance.batch.cluster.DaskEngine`. Raises :class:`UsageError` for
+    problems with the call; bad records go to ``OUTPUT.errors.jsonl`` and are counted, never
+    raised. An article longer than ``max_chars`` characters is a bad record: analysis time and
+    memory grow with the length of one article.
     """
     if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1:
         raise UsageError(f"--max-chars must be a positive number of characters, got {max_chars!r}")
+    if articles_per_batch < 1:
+        raise UsageError(f"--articles-per-task must be at least 1, got {articles_per_batch}")
+    directory = is_directory_output(output)
     output = Path(output)
-    if output.is_dir():
-        raise UsageError(f"-o {output} is a directory; give a file path ending in .jsonl, .csv or .parquet")
+    if output.is_dir() and not directory:
+        raise UsageError(
+            f"-o {output} is a directory; give a file path ending in .jsonl, .csv or .parquet, or a path "
+            "ending in / for a directory of Parquet parts"
+        )
     blocked = next((p for p in output.parents if p.exists() and not p.is_dir()), None)
     if blocked is not None:
         raise UsageError(f"-o {output}: {blocked} is a file, not a folder; choose another output path")
+    if directory and output.exists() and not output.is_dir():
+        raise UsageError(f"-o {output}/ names a directory, but {output} is a file; choose another output path")
     try:
         check_level(level)
         columns = output_columns(level, keep_fields)
     except ValueError as err:
         raise UsageError(str(err).replace("kept fields", "--keep-fields")) from err
-    check_format(output)
+    check_format(output.with_name(output.name + ".parquet") if directory else output)
     if resume and overwrite:
         raise UsageError("--resume and --overwrite exclude each other; choose one")
     try:
         files = expand_inputs(inputs)
     except ValueError as err:
         raise UsageError(str(err)) from err
-    final = output.suffix.lower() != ".jsonl"
-    journal = sidecar(output, ".partial.jsonl") if final else output
+    engine = clf if callable(getattr(clf, "run", None)) else LocalEngine(clf, model_identity(clf))
+    if directory:
+        journal = partial_dir(output)
+    else:
+        journal = sidecar(output, ".partial.jsonl") if output.suffix.lower() != ".jsonl" else output
     errors_path = sidecar(output, ".errors.jsonl")
     written = (output, journal, errors_path, manifest_path(output))
     _refuse_reading_what_is_written(files, written)
@@ -123,179 +146,193 @@ def score_files(
         what = " and ".join(str(p) for p in dict.fromkeys(existing))
         raise UsageError(f"{what} exists; pass --resume to finish it or --overwrite to replace it")
     output.parent.mkdir(parents=True, exist_ok=True)
-    manifest = make_manifest(level, columns, model_identity(clf), clf.backend, [f.name for f in files])
+    manifest = make_manifest(level, columns, engine.model, engine.backend, [f.name for f in files])
+    keys = CHECKED_DIRECTORY if directory else CHECKED
+    if directory:
+        manifest["articles_per_task"] = articles_per_batch
     with output_lock(output):
         complete = False
         if resume and existing:
-            check_resume(output, manifest)
+            check_resume(output, manifest, keys)
             complete = finished(output)
         if overwrite:
             for p in written:
-                p.unlink(missing_ok=True)
+                remove_parts(p) if p.is_dir() else p.unlink(missing_ok=True)
         write_manifest(output, manifest)
         job = _Job(
-            clf,
-            files,
-            output,
-            journal,
-            errors_path,
-            level,
-            actors,
-            keep_fields,
-            batch_size,
-            articles_per_batch,
-            max_chars,
+            engine, files, output, journal, errors_path, level, actors, keep_fields, batch_size, articles_per_batch
         )
-        summary = _run(job, columns, resume and bool(existing), show_progress_bar, complete)
+        summary = _run(job, columns, max_chars, resume and bool(existing), show_progress_bar, complete)
         write_manifest(output, {**manifest, "complete": True})
         return summary
+
+
+CHECKED_DIRECTORY = (*CHECKED, "inputs", "articles_per_task")
+"""A directory output's parts are numbered by position in the input: resuming one needs the same inputs too."""
 
 
 @dataclass(frozen=True)
 class _Job:
     """One run's fixed inputs."""
 
-    clf: Any
+    engine: Engine
     files: Sequence[InputFile]
     output: Path
-    journal: Path  # the output itself for JSONL
+    journal: Path  # the output itself for JSONL; OUTPUT.partial/ for a directory
     errors: Path
     level: str
     actors: Sequence[str | dict] | None
     keep_fields: Sequence[str]
     batch_size: int
     articles_per_batch: int
-    max_chars: int
+
+    @property
+    def directory(self) -> bool:
+        return self.journal.name.endswith(".partial") and self.journal != self.output
 
     @property
     def final(self) -> bool:
         """The output is written from the journal at the end (CSV, Parquet)."""
-        return self.journal != self.output
+        return self.journal != self.output and not self.directory
 
 
 def _refuse_reading_what_is_written(files: Sequence[InputFile], written: Sequence[Path]) -> None:
     inputs = {f.path.resolve(): f.path for f in files if f.path is not None}
     for path in written:
-        if path.resolve() in inputs:
+        target = path.resolve()
+        clash = next((p for r, p in inputs.items() if r == target or target in r.parents), None)
+        if clash is not None:
             raise UsageError(
-                f"-o {path} is also an input ({inputs[path.resolve()]}); nothing was touched: write the scores "
-                "to another file"
+                f"-o {path} is also an input ({clash}); nothing was touched: write the scores to another file"
             )
 
 
-def _run(job: _Job, columns: list[str], resume: bool, show_progress_bar: bool, complete: bool) -> ScoreSummary:
+class _Tally:
+    """Counts, the errors file and the progress bar of one run."""
+
+    def __init__(self, errors, logged: set[tuple], bar) -> None:
+        self.errors, self.logged, self.bar = errors, logged, bar
+        self.scored = self.skipped = self.failed = self.rows = 0
+        self.seen_failures: set[tuple] = set()
+        self.workers: Counter[str] = Counter()
+
+    def fail(self, bad: BadRecord) -> None:
+        self.failed += 1
+        key = (bad.source, bad.line, bad.id)
+        self.seen_failures.add(key)
+        if key not in self.logged:
+            entry = {"source": bad.source, "line": bad.line, "id": bad.id, "reason": bad.reason}
+            self.errors.write(json.dumps(entry) + "\n")
+            self.errors.flush()
+            os.fsync(self.errors.fileno())
+
+    def earlier_failures(self) -> int:
+        """Failures logged by the interrupted run that this one did not meet again (their
+        batches were already done): they still count."""
+        return len(self.logged - self.seen_failures)
+
+
+def _batches(
+    job: _Job, tally: _Tally, max_chars: int, done_ids: set[str], done_batches: set[int]
+) -> Iterator[tuple[int, list[Record]]]:
+    """The good records, in numbered batches of ``articles_per_batch``; bad ones go to the tally.
+    Batches are numbered by position, so the numbers are the same in a resumed run."""
+    seen: set[str] = set()
+    batch: list[Record] = []
+    index = 0
+
+    def emit() -> Iterator[tuple[int, list[Record]]]:
+        nonlocal index, batch
+        if index in done_batches:
+            tally.skipped += len(batch)
+            tally.bar.update(len(batch))
+        else:
+            yield index, batch
+        index, batch = index + 1, []
+
+    for rec in read_records(job.files, job.keep_fields):
+        if isinstance(rec, BadRecord):
+            tally.fail(rec)
+            tally.bar.update(1)
+            continue
+        if rec.id in seen:
+            tally.fail(BadRecord(rec.source, rec.line, f"duplicate id {rec.id!r}; ids must be unique", rec.id))
+            tally.bar.update(1)
+            continue
+        seen.add(rec.id)
+        if len(rec.text) > max_chars:
+            size = f"article of {len(rec.text):,} characters, over --max-chars {max_chars:,}"
+            tally.fail(BadRecord(rec.source, rec.line, f"{size}; split it or raise the limit", rec.id))
+            tally.bar.update(1)
+            continue
+        if rec.id in done_ids:
+            tally.skipped += 1
+            tally.bar.update(1)
+            continue
+        batch.append(rec)
+        if len(batch) >= job.articles_per_batch:
+            yield from emit()
+    if batch:
+        yield from emit()
+
+
+def _run(
+    job: _Job, columns: list[str], max_chars: int, resume: bool, show_progress_bar: bool, complete: bool
+) -> ScoreSummary:
     """The scoring loop, under the output's lock."""
-    clf, files, output, journal, errors_path = job.clf, job.files, job.output, job.journal, job.errors
-    if resume and job.final and output.exists() and not journal.exists():
-        to_journal(output, journal)
-    done = recover(journal, complete and not job.final) if resume and journal.exists() else set()
+    output, journal, errors_path = job.output, job.journal, job.errors
+    done_ids: set[str] = set()
+    done_batches: set[int] = set()
+    if job.directory:
+        if resume and output.is_dir() and not journal.exists():
+            output.rename(journal)  # a finished directory, resumed: every part is kept
+        journal.mkdir(exist_ok=True)
+        done_batches = done_parts(journal) if resume else set()
+    else:
+        if resume and job.final and output.exists() and not journal.exists():
+            to_journal(output, journal)
+        done_ids = recover(journal, complete and not job.final) if resume and journal.exists() else set()
     logged = logged_errors(errors_path) if resume else set()
     if resume:
         repair_torn_tail(errors_path)
 
     started = time.perf_counter()
-    scored = skipped = failed = rows = 0
-    seen: set[str] = set()
-    total = count_records(files)
+    total = count_records(job.files)
+    task = Task(job.level, job.actors, job.batch_size, tuple(columns), str(journal) if job.directory else None)
     with (
-        open(journal, "a", encoding="utf-8") as out,
+        open(os.devnull if job.directory else journal, "a", encoding="utf-8") as out,
         open(errors_path, "a", encoding="utf-8") as err_out,
         tqdm(total=total, unit="article", disable=not show_progress_bar, desc="score") as bar,
     ):
-
-        def fail(bad: BadRecord) -> None:
-            nonlocal failed
-            failed += 1
-            if (bad.source, bad.line, bad.id) not in logged:
-                entry = {"source": bad.source, "line": bad.line, "id": bad.id, "reason": bad.reason}
-                err_out.write(json.dumps(entry) + "\n")
-                err_out.flush()
-                os.fsync(err_out.fileno())
-
-        def flush(batch: list[Record]) -> None:
-            nonlocal scored, rows
-            results, bad = _analyze(clf, batch, job.actors, job.batch_size)
-            for b in bad:
-                fail(b)
-            lines = [
-                json.dumps({KEY: rec.id, **row, **_json_safe(rec.fields)}, ensure_ascii=False)
-                for rec, analysis in results
-                for row in analysis.to_records(job.level)
-            ]
-            if lines:
-                out.write("\n".join(lines) + "\n")
+        tally = _Tally(err_out, logged, bar)
+        for result in job.engine.run(_batches(job, tally, max_chars, done_ids, done_batches), task):
+            for b in result.bad:
+                tally.fail(b)
+            if result.lines:
+                out.write("\n".join(result.lines) + "\n")
                 out.flush()
                 os.fsync(out.fileno())
-            scored += len(results)
-            rows += len(lines)
-            bar.update(len(batch))
+            tally.scored += result.articles
+            tally.rows += result.rows
+            tally.workers[result.worker] += 1
+            bar.update(result.articles + len(result.bad))
+        tally.failed += tally.earlier_failures()
 
-        batch: list[Record] = []
-        for rec in read_records(files, job.keep_fields):
-            if isinstance(rec, BadRecord):
-                fail(rec)
-                bar.update(1)
-                continue
-            if rec.id in seen:
-                fail(BadRecord(rec.source, rec.line, f"duplicate id {rec.id!r}; ids must be unique", rec.id))
-                bar.update(1)
-                continue
-            seen.add(rec.id)
-            if len(rec.text) > job.max_chars:
-                size = f"article of {len(rec.text):,} characters, over --max-chars {job.max_chars:,}"
-                reason = f"{size}; split it or raise the limit"
-                fail(BadRecord(rec.source, rec.line, reason, rec.id))
-                bar.update(1)
-                continue
-            if rec.id in done:
-                skipped += 1
-                bar.update(1)
-                continue
-            batch.append(rec)
-            if len(batch) >= job.articles_per_batch:
-                flush(batch)
-                batch = []
-        if batch:
-            flush(batch)
-
-    if not (scored or skipped or failed):
+    if not (tally.scored or tally.skipped or tally.failed):
         for p in (journal, errors_path, manifest_path(output)):
-            if p.exists() and (p.suffix == ".json" or p.stat().st_size == 0):
+            if p.is_dir():
+                remove_parts(p)
+            elif p.exists() and (p.suffix == ".json" or p.stat().st_size == 0):
                 p.unlink()
-        raise UsageError(f"the input held no articles ({', '.join(f.name for f in files)}); nothing to score")
+        raise UsageError(f"the input held no articles ({', '.join(f.name for f in job.files)}); nothing to score")
     if job.final:
         convert(journal, output, job.level, columns)
         journal.unlink()
-    if not failed and errors_path.exists() and errors_path.stat().st_size == 0:
+    elif job.directory:
+        journal.rename(output)
+    if not tally.failed and errors_path.exists() and errors_path.stat().st_size == 0:
         errors_path.unlink()
-    return ScoreSummary(output, errors_path, scored, skipped, failed, rows, time.perf_counter() - started)
-
-
-def _json_safe(fields: dict) -> dict:
-    """Kept fields as JSON can hold them: NaN and infinities (which Python's JSON reader accepts
-    but JSON has not) become null."""
-    return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in fields.items()}
-
-
-def _analyze(clf, batch: list[Record], actors, batch_size: int):
-    """Analyse a batch; records that share an actor list share one ``analyze_many`` call. A call
-    that fails is retried record by record, so one bad record cannot sink its batch."""
-    groups: dict[str, list[Record]] = {}
-    for rec in batch:
-        key = json.dumps(rec.actors if rec.actors is not None else actors)
-        groups.setdefault(key, []).append(rec)
-    results, bad = [], []
-    for recs in groups.values():
-        wanted = recs[0].actors if recs[0].actors is not None else actors
-        try:
-            analyses = clf.analyze_many([r.text for r in recs], actors=wanted, batch_size=batch_size)
-            results += list(zip(recs, analyses))
-        except (ValueError, TypeError):
-            for r in recs:
-                try:
-                    results.append((r, clf.analyze(r.text, actors=wanted, batch_size=batch_size)))
-                except (ValueError, TypeError) as err:
-                    bad.append(BadRecord(r.source, r.line, str(err), r.id))
-    order = {id(r): i for i, r in enumerate(batch)}
-    results.sort(key=lambda pair: order[id(pair[0])])
-    return results, bad
+    seconds = time.perf_counter() - started
+    return ScoreSummary(
+        output, errors_path, tally.scored, tally.skipped, tally.failed, tally.rows, seconds, dict(tally.workers)
+    )

@@ -47,25 +47,33 @@ def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
 
 def convert(journal: Path, output: Path, level: str, columns: list[str]) -> None:
     """Write the journal's rows to ``output`` (.csv or .parquet) with ``columns``, atomically."""
+    if output.suffix.lower() != ".csv":
+        write_parquet(output, journal_rows(journal), level, columns)
+        return
     tmp = output.with_name(output.name + ".tmp")
-    if output.suffix.lower() == ".csv":
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
-            writer.writeheader()
-            for row in journal_rows(journal):
-                writer.writerow(row)
-    else:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in journal_rows(journal):
+            writer.writerow(row)
+    os.replace(tmp, output)
 
-        arrow = {int: pa.int64(), float: pa.float64(), str: pa.string()}
-        types = {KEY: str, **column_types(level)}
-        numeric = {c for c in columns if types.get(c) in (int, float)}
-        schema = pa.schema([(c, arrow[types.get(c, str)]) for c in columns])
-        with pq.ParquetWriter(tmp, schema) as writer:
-            for chunk in _chunks(journal_rows(journal), 10_000):
-                data = {c: [_cell(r.get(c), c in numeric) for r in chunk] for c in columns}
-                writer.write_table(pa.table(data, schema=schema))
+
+def write_parquet(output: Path, rows: Iterable[dict], level: str, columns: list[str], tmp: Path | None = None) -> None:
+    """``rows`` as a Parquet file with ``columns`` typed from the row schema, written to ``tmp``
+    (default ``OUTPUT.tmp``) and renamed, so that ``output`` is complete or absent."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrow = {int: pa.int64(), float: pa.float64(), str: pa.string()}
+    types = {KEY: str, **column_types(level)}
+    numeric = {c for c in columns if types.get(c) in (int, float)}
+    schema = pa.schema([(c, arrow[types.get(c, str)]) for c in columns])
+    tmp = tmp or output.with_name(output.name + ".tmp")
+    with pq.ParquetWriter(tmp, schema) as writer:
+        for chunk in _chunks(rows, 10_000):
+            data = {c: [_cell(r.get(c), c in numeric) for r in chunk] for c in columns}
+            writer.write_table(pa.table(data, schema=schema))
     os.replace(tmp, output)
 
 
