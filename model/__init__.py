@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .encoding import EncodingConfig
+from .settings import default_model_path
 from .stance import LABELS, Stance
 
 if TYPE_CHECKING:
@@ -33,11 +34,6 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
-
-
-def default_model_path() -> Path:
-    """The directory of the model shipped inside the package."""
-    return Path(__file__).resolve().parent / "default"
 
 
 def load(

@@ -16,6 +16,11 @@ SETTINGS_FILE = "newsstance.json"
 FORMAT_VERSION = 1
 
 
+def default_model_path() -> Path:
+    """The directory of the model shipped inside the package."""
+    return Path(__file__).resolve().parent / "default"
+
+
 def file_sha256(path: str | Path) -> str:
     """The sha256 of a file, read in blocks: provenance for data files and weights."""
     import hashlib

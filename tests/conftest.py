@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import string
 from pathlib import Path
 
@@ -123,3 +124,29 @@ def small_data(tmp_path_factory) -> Path:
         lines = (NEWSMTSC / name).read_text(encoding="utf-8").splitlines()[:n]
         (path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+GOOD = "Sarah Mitchell won the vote.\n\nCritics slammed David Miller."
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    """A folder of articles with every kind of bad record beside four good ones (a.txt, j1, j2, c1)."""
+    d = tmp_path / "in"
+    (d / "sub").mkdir(parents=True)
+    (d / "a.txt").write_text(GOOD, encoding="utf-8")
+    (d / "sub" / "bad.txt").write_bytes(b"\xff\xfe not utf-8")
+    (d / "empty.txt").write_text("  \n", encoding="utf-8")
+    (d / "ignored.md").write_text("not an input", encoding="utf-8")
+    lines = [
+        json.dumps({"id": "j1", "text": "David Miller praised Sarah Mitchell.", "src": "wire"}),
+        "{not json",
+        json.dumps({"text": 5}),
+        json.dumps({"id": "j1", "text": "a second j1"}),
+        json.dumps({"title": "no text"}),
+        "",
+        json.dumps({"id": "j2", "text": "Sarah Mitchell spoke. David Miller left.", "actors": ["Sarah Mitchell"]}),
+    ]
+    (d / "b.jsonl").write_bytes("\n".join(lines).encode() + b"\n" + b'{"id": "j3", "text": "\xff"}\n')
+    (d / "c.csv").write_text('id,text\nc1,"David Miller met voters."\nc2,\n', encoding="utf-8")
+    return d

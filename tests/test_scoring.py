@@ -17,31 +17,6 @@ from newsstance.batch.journal import recover  # noqa: E402
 from newsstance.batch.scoring import UsageError, score_files  # noqa: E402
 from newsstance.cli import main  # noqa: E402
 
-GOOD = "Sarah Mitchell won the vote.\n\nCritics slammed David Miller."
-
-
-@pytest.fixture
-def inputs(tmp_path):
-    d = tmp_path / "in"
-    (d / "sub").mkdir(parents=True)
-    (d / "a.txt").write_text(GOOD, encoding="utf-8")
-    (d / "sub" / "bad.txt").write_bytes(b"\xff\xfe not utf-8")
-    (d / "empty.txt").write_text("  \n", encoding="utf-8")
-    (d / "ignored.md").write_text("not an input", encoding="utf-8")
-    lines = [
-        json.dumps({"id": "j1", "text": "David Miller praised Sarah Mitchell.", "src": "wire"}),
-        "{not json",
-        json.dumps({"text": 5}),
-        json.dumps({"id": "j1", "text": "a second j1"}),
-        json.dumps({"title": "no text"}),
-        "",
-        json.dumps({"id": "j2", "text": "Sarah Mitchell spoke. David Miller left.", "actors": ["Sarah Mitchell"]}),
-    ]
-    (d / "b.jsonl").write_bytes("\n".join(lines).encode() + b"\n" + b'{"id": "j3", "text": "\xff"}\n')
-    (d / "c.csv").write_text('id,text\nc1,"David Miller met voters."\nc2,\n', encoding="utf-8")
-    return d
-
-
 def _rows(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 

@@ -1,0 +1,305 @@
+"""`newsstance score --engine dask`, directory outputs and score_dataframe, on real clusters.
+
+The LocalCluster tests start real worker processes; the multi-process test starts
+`dask scheduler` and two `dask worker`s as subprocesses on 127.0.0.1 and stops exactly those
+processes, by pid, whatever happens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("spacy")
+
+from newsstance.batch.parts import done_parts, is_directory_output, remove_parts  # noqa: E402
+from newsstance.batch.scoring import UsageError, score_files  # noqa: E402
+from newsstance.cli import main  # noqa: E402
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+
+
+def _corpus(path: Path, n: int, max_paragraphs: int = 3) -> Path:
+    from newsstance.eval.bench import mixed_articles
+
+    with open(path, "w", encoding="utf-8") as f:
+        for i, text in enumerate(mixed_articles(n, max_paragraphs)):
+            f.write(json.dumps({"id": f"g{i}", "text": text, "outlet": f"o{i % 3}"}) + "\n")
+    return path
+
+
+def _rows(output: Path) -> list[dict]:
+    if output.is_dir():
+        import pandas as pd
+
+        return pd.read_parquet(output).to_dict("records")
+    return [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+
+
+def _keyed(rows: list[dict]) -> dict[tuple, dict]:
+    keyed = {(r["id"], r["actor"]): r for r in rows}
+    assert len(keyed) == len(rows), "duplicate (id, actor) rows"
+    return keyed
+
+
+def _same_rows(a: list[dict], b: list[dict]) -> None:
+    ka, kb = _keyed(a), _keyed(b)
+    assert set(ka) == set(kb)
+    assert all(ka[k]["label"] == kb[k]["label"] for k in ka)
+    assert max(abs(ka[k]["score"] - kb[k]["score"]) for k in ka) < 1e-4
+
+
+# -- without a cluster --------------------------------------------------------------------------
+
+
+def test_directory_outputs_are_named_by_a_slash_or_no_extension():
+    assert is_directory_output("out/") and is_directory_output("scores")
+    assert not is_directory_output("out.jsonl") and not is_directory_output("out.parquet")
+
+
+def test_a_directory_output_resumes_by_part_and_refuses_foreign_files(tiny_classifier, inputs, tmp_path):
+    out = tmp_path / "scores"
+    first = score_files(tiny_classifier, [str(inputs)], f"{out}/", articles_per_batch=1, show_progress_bar=False)
+    assert out.is_dir() and not (tmp_path / "scores.partial").exists()
+    assert sorted(done_parts(out)) == [0, 1, 2, 3]  # four good records, one part each
+    rows = _rows(out)
+    assert {r["id"] for r in rows} == {"a.txt", "j1", "j2", "c1"} and len(rows) == first.rows_written
+    (out / "part-000002.parquet").unlink()  # as if the run had died before that part
+    out.rename(tmp_path / "scores.partial")
+    again = score_files(tiny_classifier, [str(inputs)], out, articles_per_batch=1, resume=True, show_progress_bar=False)
+    assert (again.articles_scored, again.articles_skipped) == (1, 3)
+    assert again.records_failed == first.records_failed == 8
+    _same_rows(_rows(out), rows)
+    with pytest.raises(UsageError, match="same inputs"):
+        score_files(tiny_classifier, [str(inputs / "a.txt")], out, articles_per_batch=1, resume=True)
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(UsageError, match="did not write"):
+        score_files(tiny_classifier, [str(inputs)], out, overwrite=True, show_progress_bar=False)
+    assert (out / "notes.txt").read_text() == "mine"
+    with pytest.raises(UsageError, match="did not write"):
+        remove_parts(out)
+
+
+def test_dask_missing_names_the_extra(monkeypatch, tiny_model_dir, tmp_path, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "distributed" else real(name, *a))
+    text = tmp_path / "a.txt"
+    text.write_text("Sarah Mitchell won.", encoding="utf-8")
+    args = ["score", str(text), "-o", str(tmp_path / "o.jsonl"), "--model", str(tiny_model_dir), "--engine", "dask"]
+    assert main(args) == 2
+    assert "pip install 'newsstance[dask]'" in capsys.readouterr().err
+    assert main([*args[:-2], "--workers", "2"]) == 2
+    assert "need --engine dask" in capsys.readouterr().err
+
+
+def test_an_unreachable_scheduler_is_a_usage_error(monkeypatch, tiny_model_dir, tmp_path, capsys):
+    monkeypatch.setattr("newsstance.batch.cluster.CONNECT_TIMEOUT_S", 1)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again below: nothing listens there
+    text = tmp_path / "a.txt"
+    text.write_text("Sarah Mitchell won.", encoding="utf-8")
+    args = ["score", str(text), "-o", str(tmp_path / "o.jsonl"), "--model", str(tiny_model_dir), "--quiet"]
+    assert main([*args, "--engine", "dask", "--scheduler", f"tcp://127.0.0.1:{port}"]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in err and "dask scheduler" in err
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+# -- a LocalCluster ------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_local_cluster_writes_the_same_rows_and_errors_as_local(tiny_model_dir, inputs, tmp_path, capsys):
+    corpus = _corpus(tmp_path / "in" / "gen.jsonl", 40)
+    (tmp_path / "in" / "given.jsonl").write_text(
+        json.dumps({"id": "x1", "text": "Ana Ruiz won.", "actors": [{}]}) + "\n"
+    )
+    base = ["score", str(inputs), "--model", str(tiny_model_dir), "--quiet", "--keep-fields", "outlet"]
+    base += ["--articles-per-task", "8"]
+    assert corpus.parent == inputs
+    results = {}
+    for name, extra in {
+        "local.jsonl": [],
+        "dask.jsonl": ["--engine", "dask", "--workers", "2"],
+        "dask_dir/": ["--engine", "dask", "--workers", "2"],
+    }.items():
+        out = tmp_path / name
+        results[name] = main([*base, "-o", str(out), *extra]), capsys.readouterr().err
+    assert {rc for rc, _ in results.values()} == {1}  # bad records: exit 1, the rest scored
+    assert "on 2 workers" in results["dask.jsonl"][1]
+    local = _rows(tmp_path / "local.jsonl")
+    assert len({r["id"] for r in local} & {f"g{i}" for i in range(40)}) > 30  # some name no actor: no rows
+    _same_rows(local, _rows(tmp_path / "dask.jsonl"))
+    _same_rows(local, _rows(tmp_path / "dask_dir"))
+
+    def errors(name: str) -> list[dict]:
+        return sorted(_rows(tmp_path / f"{name}.errors.jsonl"), key=lambda e: (e["source"], e["line"] or 0))
+
+    assert errors("local.jsonl") == errors("dask.jsonl") == errors("dask_dir")
+    assert any(e["id"] == "x1" for e in errors("dask.jsonl"))  # failed inside a worker, still logged
+    manifest = json.loads((tmp_path / "dask.jsonl.manifest.json").read_text())
+    assert manifest["complete"] and manifest == json.loads((tmp_path / "local.jsonl.manifest.json").read_text())
+
+
+@pytest.mark.slow
+def test_score_dataframe_declares_the_row_schema_and_keeps_bad_records(tiny_model_dir, tmp_path):
+    dd = pytest.importorskip("dask.dataframe")
+    import pandas as pd
+
+    from newsstance.batch.cluster import dask_client
+    from newsstance.batch.frames import score_dataframe
+
+    texts = [json.loads(line)["text"] for line in _corpus(tmp_path / "c.jsonl", 12).read_text().splitlines()]
+    texts[3] = "   "
+    df = pd.DataFrame({"text": texts, "outlet": [f"o{i % 2}" for i in range(len(texts))]})
+    ddf = dd.from_pandas(df, npartitions=3)
+    with pytest.raises(ValueError, match="'text' column"):
+        score_dataframe(ddf[["outlet"]], model=tiny_model_dir)
+    lazy = score_dataframe(ddf, model=tiny_model_dir, keep_fields=["outlet"], errors="column")
+    assert list(lazy.columns)[:3] == ["id", "actor", "actor_type"] and list(lazy.columns)[-2:] == ["outlet", "error"]
+    with dask_client(workers=2) as client:
+        got = client.compute(lazy).result()
+        with pytest.raises(ValueError, match="errors='column'"):
+            client.compute(score_dataframe(ddf, model=tiny_model_dir)).result()
+    bad = got[got["error"].notna()]
+    assert bad["id"].tolist() == ["3"] and bad["error"].tolist() == ["empty article"]  # the index is the id
+    good = got[got["error"].isna()]
+    assert {"3"} < set(got["id"]) <= {str(i) for i in range(12)} and len(set(good["id"])) > 8
+    assert good["label"].isin(["negative", "neutral", "positive"]).all()
+    assert (good["outlet"] == good["id"].astype(int).map(lambda i: f"o{i % 2}")).all()
+
+
+# -- a cluster of separate processes --------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stop(procs: list[subprocess.Popen]) -> None:
+    """Stop exactly these processes (and the worker processes their nannies started), by pid."""
+    import psutil
+
+    children = []
+    for p in procs:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            children += psutil.Process(p.pid).children(recursive=True)
+    for p in procs:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    for child in children:  # psutil checks the start time too, so a reused pid is never hit
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if child.is_running():
+                child.kill()
+
+
+def _worker_pids(address: str) -> dict[str, int]:
+    from distributed import Client
+
+    with Client(address, timeout=30, set_as_default=False) as client:
+        pids = client.run(os.getpid)
+        names = {a: w["name"] for a, w in client.scheduler_info(n_workers=-1)["workers"].items()}
+        return {names[a]: pid for a, pid in pids.items() if a in names}
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """`dask scheduler` and two single-threaded `dask worker`s (with nannies) on 127.0.0.1."""
+    from distributed import Client
+
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    log = open(tmp_path / "cluster.log", "w")  # noqa: SIM115  (closed in finally, after the processes)
+    common = ["--no-dashboard"]
+    procs = [
+        subprocess.Popen(
+            [BIN / "dask", "scheduler", "--host", "127.0.0.1", "--port", str(port), *common], stdout=log, stderr=log
+        )
+    ]
+    try:
+        for i in range(2):
+            worker = [BIN / "dask", "worker", address, "--nthreads", "1", "--host", "127.0.0.1", "--name", f"w{i}"]
+            worker += ["--local-directory", str(tmp_path / f"w{i}"), *common]
+            procs.append(subprocess.Popen(worker, stdout=log, stderr=log, env=ENV))
+        with Client(address, timeout=30, set_as_default=False) as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address, procs
+    finally:
+        _stop(procs)
+        log.close()
+
+
+@pytest.mark.slow
+def test_a_multi_process_cluster_shares_the_work(cluster, tiny_model_dir, tiny_classifier, tmp_path):
+    address, procs = cluster
+    corpus = _corpus(tmp_path / "gen.jsonl", 30)
+    out = tmp_path / "out.jsonl"
+    args = [BIN / "newsstance", "score", corpus, "-o", out, "--model", tiny_model_dir, "--quiet"]
+    args += ["--engine", "dask", "--scheduler", address, "--articles-per-task", "2"]
+    done = subprocess.run(args, env=ENV, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "30 articles scored" in done.stderr and "on 2 workers" in done.stderr
+    reference = tmp_path / "reference.jsonl"
+    score_files(tiny_classifier, [str(corpus)], reference, articles_per_batch=2, show_progress_bar=False)
+    _same_rows(_rows(out), _rows(reference))
+    assert all(p.poll() is None for p in procs)  # the cluster outlives the run that used it
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_run_loses_nothing_and_writes_nothing_twice(
+    cluster, tiny_model_dir, tiny_classifier, tmp_path
+):
+    import psutil
+
+    address, procs = cluster
+    n = 150
+    corpus = _corpus(tmp_path / "gen.jsonl", n, max_paragraphs=6)
+    out = tmp_path / "out.jsonl"
+    args = [BIN / "newsstance", "score", corpus, "-o", out, "--model", tiny_model_dir, "--quiet"]
+    args += ["--engine", "dask", "--scheduler", address, "--articles-per-task", "2"]
+    run = subprocess.Popen(args, env=ENV, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (out.exists() and out.stat().st_size > 0) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        victim = _worker_pids(address)["w1"]  # the worker process the nanny of w1 started
+        assert victim in [c.pid for c in psutil.Process(procs[2].pid).children()]
+        os.kill(victim, signal.SIGKILL)
+        assert run.poll() is None, "the run ended before the kill; make the corpus larger"
+        killed_at = len(out.read_text().splitlines())
+        _, err = run.communicate(timeout=300)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 0, err
+    assert f"{n} articles scored" in err
+    rows = _rows(out)
+    assert len(rows) > killed_at
+    reference = tmp_path / "reference.jsonl"
+    score_files(tiny_classifier, [str(corpus)], reference, articles_per_batch=2, show_progress_bar=False)
+    _same_rows(rows, _rows(reference))  # every row, none twice
+    deadline = time.monotonic() + 60
+    while victim in _worker_pids(address).values() or len(_worker_pids(address)) < 2:
+        assert time.monotonic() < deadline, "the nanny did not restart w1"
+        time.sleep(0.5)
