@@ -210,14 +210,13 @@ def _run_score(args: argparse.Namespace) -> int:
 
 
 def _score_on_dask(args: argparse.Namespace, score_files, options: dict):
-    import newsstance
     from newsstance.batch.cluster import DaskEngine, ModelSpec, dask_client, require_dask
 
     require_dask()
     import distributed  # noqa: F401  (Dask sets its loggers up on import; quieten them after)
 
     logging.getLogger("distributed").setLevel(logging.INFO if args.verbose else logging.ERROR)
-    spec = ModelSpec.resolve(args.model or newsstance.default_model_path(), args.backend, args.device, args.threads)
+    spec = ModelSpec.resolve(args.model, args.backend, args.device, args.threads)
     with dask_client(args.scheduler, args.workers, args.dashboard, quiet=not args.verbose) as client:
         return score_files(DaskEngine(client, spec), args.inputs, args.output, **options)
 

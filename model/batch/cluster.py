@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..settings import default_model_path
 from .engine import BatchResult, Task, score_batch
 from .errors import ClusterError, UsageError
 from .manifest import model_identity
@@ -92,20 +93,38 @@ def dask_client(
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """How every worker loads the model: the same directory and, resolved once on the driver,
-    the same backend, so that every worker computes the same rows."""
+    """How every worker loads the model: the same weights (checked by their sha256) and the
+    same backend, resolved once on the driver, so that every worker computes the same rows.
+    ``path=None`` is the shipped model, found by each worker in its own installation."""
 
-    path: str
+    path: str | None
     backend: str
+    model: tuple[tuple[str, str], ...]  # the manifest's model identity, (("weights_sha256", ...),)
     device: str | None = None
     threads: int | None = None  # per worker; None: its share of its machine's cores
 
     @classmethod
-    def resolve(cls, path: str | Path, backend: str = "auto", device: str | None = None, threads: int | None = None):
+    def resolve(
+        cls, path: str | Path | None, backend: str = "auto", device: str | None = None, threads: int | None = None
+    ) -> ModelSpec:
         from ..classifier import resolve_backend
 
-        path = Path(path).resolve()
-        return cls(str(path), resolve_backend(path, backend, device), device, threads)
+        local = Path(path).resolve() if path is not None else default_model_path()
+        name = resolve_backend(local, backend, device)
+        identity = tuple(sorted(model_identity(local).items()))
+        return cls(str(local) if path is not None else None, name, identity, device, threads)
+
+    def directory(self) -> Path:
+        """The model directory on this machine, checked to hold the driver's weights."""
+        local = Path(self.path) if self.path is not None else default_model_path()
+        if not local.is_dir():
+            raise FileNotFoundError(f"model directory {local} is missing on this worker; copy it to the same path")
+        if model_identity(local) != dict(self.model):
+            raise ValueError(
+                f"the model at {local} on this worker is not the driver's (weights differ); install the same "
+                "newsstance version on every node, or pass --model with a directory they share"
+            )
+        return local
 
 
 _CLASSIFIERS: dict[tuple, StanceClassifier] = {}
@@ -120,7 +139,7 @@ def worker_classifier(spec: ModelSpec, threads: int | None = None) -> StanceClas
     with _LOAD_LOCK:
         if key not in _CLASSIFIERS:
             _CLASSIFIERS[key] = StanceClassifier.from_pretrained(
-                spec.path, device=spec.device, backend=spec.backend, threads=threads
+                spec.directory(), device=spec.device, backend=spec.backend, threads=threads
             )
         return _CLASSIFIERS[key]
 
@@ -145,7 +164,7 @@ class DaskEngine:
 
     def __init__(self, client: Client, spec: ModelSpec, in_flight: int | None = None) -> None:
         self.client, self.spec = client, spec
-        self.backend, self.model = spec.backend, model_identity(spec.path)
+        self.backend, self.model = spec.backend, dict(spec.model)
         self.in_flight = in_flight
 
     def _host_threads(self) -> dict[str, int]:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..articles.rows import KEY, column_types, output_columns
-from ..settings import default_model_path
 from .cluster import ModelSpec, require_dask, worker_classifier, worker_threads
 from .engine import Task, batch_rows
 from .readers import BadRecord, Record, record_from_mapping
@@ -57,7 +56,7 @@ def score_dataframe(
     columns = output_columns(level, keep_fields)
     if errors == "column":
         columns.append(ERROR_COLUMN)
-    spec = ModelSpec.resolve(model if model is not None else default_model_path(), backend, None, threads)
+    spec = ModelSpec.resolve(model, backend, None, threads)
     task = Task(level, actors, batch_size, tuple(columns))
     meta = _frame([], level, columns)
     return ddf.map_partitions(score_partition, spec, task, list(keep_fields), errors, meta=meta)

@@ -1,0 +1,158 @@
+"""Scale-out checks and benchmarks: ``newsstance score --engine dask`` against ``--engine local``.
+
+    python -m newsstance.eval.scaleout same-rows --articles 200     # seeds + generated: rows equal?
+    python -m newsstance.eval.scaleout throughput --articles 1000   # local, Dask 1 and 2 workers
+
+Every run is the real command in its own process. Memory is the peak of the summed RSS of the
+command and every process it starts (the cluster's workers), sampled every 0.1 s; CPU seconds
+are split between the driver (the command) and its children, from the last sample of each.
+Articles are generated from the seed articles (:func:`newsstance.eval.bench.mixed_articles`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .bench import REPO, mixed_articles
+
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1"}
+
+
+def _corpus(path: Path, n: int, seeds: bool) -> Path:
+    with open(path, "w", encoding="utf-8") as f:
+        if seeds:
+            for p in sorted((REPO / "seeds").glob("*.txt")):
+                f.write(json.dumps({"id": p.name, "text": p.read_text(encoding="utf-8")}) + "\n")
+        for i, text in enumerate(mixed_articles(n)):
+            f.write(json.dumps({"id": f"g{i}", "text": text}) + "\n")
+    return path
+
+
+def measure(args: list[str]) -> dict:
+    """Run ``newsstance ARGS...``; wall time, time to the first output row, peak RSS of the
+    process tree, and CPU seconds of the driver and of its children."""
+    import psutil
+
+    output = Path(args[args.index("-o") + 1])
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "newsstance.cli", *args], env=ENV, stderr=subprocess.PIPE, text=True)
+    root = psutil.Process(proc.pid)
+    peak, cpu, first_row = 0, {}, None
+    while proc.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+            rss = 0
+            for p in tree:
+                try:
+                    rss += p.memory_info().rss
+                    t = p.cpu_times()
+                    cpu[p.pid] = t.user + t.system
+                except psutil.NoSuchProcess:
+                    pass
+            peak = max(peak, rss)
+        except psutil.NoSuchProcess:
+            pass
+        if first_row is None and output.exists() and output.stat().st_size > 0:
+            first_row = time.perf_counter() - started
+        time.sleep(0.1)
+    err = proc.stderr.read()
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"newsstance {' '.join(args)} failed ({proc.returncode}): {err}")
+    driver = cpu.pop(proc.pid, 0.0)
+    return {
+        "seconds": time.perf_counter() - started,
+        "first_row_s": first_row,
+        "peak_rss_mb": peak / 2**20,
+        "cpu_s_driver": driver,
+        "cpu_s_workers": sum(cpu.values()),
+        "summary": err.strip().splitlines()[-1] if err.strip() else "",
+    }
+
+
+def _rows(output: Path) -> dict[tuple, dict]:
+    if output.is_dir():
+        import pandas as pd
+
+        rows = pd.read_parquet(output).to_dict("records")
+    else:
+        rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    keyed = {(r["id"], r["actor"]): r for r in rows}
+    if len(keyed) != len(rows):
+        raise AssertionError(f"{output}: {len(rows) - len(keyed)} duplicate (id, actor) rows")
+    return keyed
+
+
+def same_rows(args: argparse.Namespace) -> dict:
+    common = ["--quiet", "--articles-per-task", str(args.articles_per_task), "--backend", args.backend]
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = _corpus(Path(tmp) / "corpus.jsonl", args.articles, seeds=True)
+        outputs = {
+            "local": Path(tmp) / "local.jsonl",
+            "dask_file": Path(tmp) / "dask.jsonl",
+            "dask_directory": Path(tmp) / "dask_dir",
+        }
+        runs = {}
+        for name, out in outputs.items():
+            engine = [] if name == "local" else ["--engine", "dask", "--workers", str(args.workers)]
+            target = f"{out}/" if name == "dask_directory" else str(out)
+            runs[name] = measure(["score", str(corpus), "-o", target, *common, *engine])
+        reference = _rows(outputs["local"])
+        result = {"articles": sum(1 for _ in corpus.open()), "rows_local": len(reference), "runs": runs}
+        for name in ("dask_file", "dask_directory"):
+            got = _rows(outputs[name])
+            both = set(got) & set(reference)
+            result[name] = {
+                "rows": len(got),
+                "same_keys": set(got) == set(reference),
+                "label_differs": sum(got[k]["label"] != reference[k]["label"] for k in both),
+                "max_score_diff": max((abs(got[k]["score"] - reference[k]["score"]) for k in both), default=0.0),
+            }
+    return result
+
+
+def throughput(args: argparse.Namespace) -> dict:
+    common = ["--quiet", "--articles-per-task", str(args.articles_per_task), "--backend", args.backend]
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = _corpus(Path(tmp) / "corpus.jsonl", args.articles, seeds=False)
+        runs = {"local": measure(["score", str(corpus), "-o", f"{tmp}/local.jsonl", *common])}
+        for n in args.workers_list:
+            out = f"{tmp}/dask{n}.jsonl"
+            runs[f"dask_{n}_workers"] = measure(
+                ["score", str(corpus), "-o", out, *common, "--engine", "dask", "--workers", str(n)]
+            )
+    for r in runs.values():
+        r["articles_per_s"] = args.articles / r["seconds"]
+    base = runs["local"]["seconds"]
+    for r in runs.values():
+        r["speed_vs_local"] = base / r["seconds"]
+    return {"articles": args.articles, "runs": runs}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["same-rows", "throughput"])
+    parser.add_argument("--articles", type=int, default=None, help="generated articles (200 / 1000)")
+    parser.add_argument("--articles-per-task", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=2, help="same-rows: local cluster workers")
+    parser.add_argument("--workers-list", type=int, nargs="+", default=[1, 2], help="throughput: cluster sizes")
+    parser.add_argument("--backend", default="auto")
+    args = parser.parse_args(argv)
+    if args.articles is None:
+        args.articles = 200 if args.what == "same-rows" else 1000
+    result = {"same-rows": same_rows, "throughput": throughput}[args.what](args)
+    from newsstance.backends import cpu
+
+    result |= {"cores": len(os.sched_getaffinity(0)), "cpu": cpu.describe()}
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
