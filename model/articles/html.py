@@ -8,12 +8,29 @@ run anything an article smuggles in. All text goes through :func:`escape`.
 from __future__ import annotations
 
 import html
+import logging
+import os
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..stance import LABELS
 
-__all__ = ["COLOURS", "Mark", "escape", "highlight", "legend", "page", "stance_bar", "strength", "strength_css"]
+__all__ = [
+    "COLOURS",
+    "Mark",
+    "escape",
+    "highlight",
+    "legend",
+    "page",
+    "stance_bar",
+    "strength",
+    "strength_css",
+    "write_page",
+]
+
+logger = logging.getLogger(__name__)
 
 COLOURS = {"negative": "#c23b22", "neutral": "#8d8d8d", "positive": "#1f6fb2"}
 """One colour per label: red and blue (a pair colour-blind readers can tell apart), grey between."""
@@ -159,3 +176,33 @@ def legend(labels: Sequence[str] = LABELS) -> str:
         cells = "".join(f'<span class="m stance-{label} {s} swatch">{s}</span> ' for s in _ALPHA)
         rows.append(f'<span class="legend-label">{label}</span> {cells}')
     return '<div class="legend">' + "<br>".join(rows) + "</div>"
+
+
+def check_output(output: str | Path, inputs: Iterable[str | Path] = (), overwrite: bool = False) -> Path:
+    """Refuse an output that is not .html, is one of the inputs, or exists without ``overwrite``."""
+    output = Path(output)
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"the page is HTML: give an output ending in .html, got {output}")
+    if output.resolve() in {Path(p).resolve() for p in inputs if str(p) != "-"}:
+        raise ValueError(f"the output {output} is one of the inputs; choose another name")
+    if output.is_dir():
+        raise ValueError(f"the output {output} is a directory; give a file name ending in .html")
+    if output.exists() and not overwrite:
+        raise ValueError(f"{output} exists; pass --overwrite to replace it")
+    return output
+
+
+def write_page(text: str, output: str | Path) -> Path:
+    """Write a page atomically: a temporary file beside ``output``, then a rename."""
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "x", encoding="utf-8") as fh:  # the umask's permissions, unlike mkstemp's 0600
+            fh.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    logger.info("wrote %s (%d bytes)", output, len(text.encode("utf-8")))
+    return output
