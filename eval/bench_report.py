@@ -4,14 +4,15 @@
 
 The rows are made up (actors, outlets, dates and probabilities drawn from a seeded generator,
 with per-outlet leanings and slow trends so the plots have something to show); no model runs.
-The report runs in a child process, timed, and its peak RSS is read from the kernel.
+The corpus is generated and the report run in child processes; the report is timed and its
+peak RSS read from the kernel (``wait4``).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import resource
+import os
 import subprocess
 import sys
 import tempfile
@@ -100,15 +101,23 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(args.out or tmp)
         out.mkdir(parents=True, exist_ok=True)
         scores = out / f"scores.{args.format}"
-        t0 = time.perf_counter()
-        generate_scores(scores, args.rows, seed=args.seed)
+        t0 = time.perf_counter()  # generated in a child, so that this process stays small
+        code = (
+            "import sys; from newsstance.eval.bench_report import generate_scores as g; a = sys.argv; "
+            "g(a[1], int(a[2]), int(a[3]))"
+        )
+        subprocess.run([sys.executable, "-c", code, str(scores), str(args.rows), str(args.seed)], check=True)
         print(f"generated {args.rows:,} rows in {time.perf_counter() - t0:.1f} s: {scores.stat().st_size / 1e6:.0f} MB")
         report = out / "report.html"
         command = [sys.executable, "-m", "newsstance.cli", "report", str(scores), "-o", str(report), "--overwrite"]
         t0 = time.perf_counter()
-        subprocess.run(command, check=True)
+        child = subprocess.Popen(command)
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own peak, not the largest child's
+        child.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - t0
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2  # kB -> GB
+        if child.returncode:
+            raise SystemExit(f"newsstance report failed with exit status {child.returncode}")
+        peak = usage.ru_maxrss / 1024**2  # kB -> GB
         print(
             f"report on {args.rows:,} rows ({args.format}): {seconds:.1f} s, peak RSS {peak:.2f} GB, "
             f"{report.stat().st_size / 1e3:.0f} kB of HTML"

@@ -49,13 +49,10 @@ def actor_summary(scores: Scores, top: int = 15) -> Any:
     types = frame.groupby(["actor", "actor_type"], observed=True).size().reset_index(name="k")
     types = types.sort_values("k").drop_duplicates("actor", keep="last").set_index("actor")["actor_type"]
     out["type"] = types.astype(str).reindex(out.index)
-    if scores.level == "article":
-        out["articles"] = out["n"]
-    else:
-        pairs = pd.DataFrame({"a": frame["actor"].cat.codes, "i": frame[KEY].cat.codes}).drop_duplicates()
-        counts = pairs.groupby("a").size()
-        counts.index = frame["actor"].cat.categories[counts.index]
-        out["articles"] = counts.reindex(out.index).fillna(0).astype(int)
+    pairs = pd.DataFrame({"a": frame["actor"].cat.codes, "i": frame[KEY].cat.codes}).drop_duplicates()
+    counts = pairs.groupby("a").size()
+    counts.index = frame["actor"].cat.categories[counts.index]
+    out["articles"] = counts.reindex(out.index).fillna(0).astype(int)
     out.index = out.index.astype(str)
     out = out.rename_axis("actor").reset_index()
     out = out.sort_values(["mentions", "n", "actor"], ascending=[False, False, True], kind="stable")
@@ -71,14 +68,19 @@ def _parse(values: Any) -> Any:
 
 
 def is_date(column: Any) -> bool:
-    """Whether a kept field holds dates: text of which at least 90% of the distinct values parse."""
+    """Whether a kept field holds dates: text of which at least 80% of the rows with a value parse
+    (each distinct value parsed once)."""
     pd = need_pandas()
     if pd.api.types.is_datetime64_any_dtype(column):
         return True
-    if not isinstance(column.dtype, pd.CategoricalDtype):
+    if not isinstance(column.dtype, pd.CategoricalDtype) or not len(column.cat.categories):
         return False
-    categories = column.cat.categories
-    return len(categories) > 0 and _parse(categories).notna().mean() >= 0.9
+    counts = column.value_counts(sort=False)
+    counts = counts[counts > 0]
+    if not counts.sum():
+        return False
+    parsed = _parse(counts.index.astype(str)).notna()
+    return float(counts[parsed].sum() / counts.sum()) >= 0.8
 
 
 def date_values(column: Any) -> Any:

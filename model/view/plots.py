@@ -118,12 +118,22 @@ def heatmap(mean: Any, count: Any, min_n: int) -> Any:
     values = np.where(n >= min_n, values, np.nan)
     fig = _figure(max(5.0, 1.6 + 0.72 * values.shape[1]), 1.0 + 0.32 * values.shape[0])
     ax = fig.add_subplot()
-    image = ax.imshow(values, cmap="RdBu", vmin=-1, vmax=1, aspect="auto")
-    ax.set_xticks(range(values.shape[1]), [_text(c) for c in mean.columns], rotation=35, ha="right")
-    ax.set_yticks(range(values.shape[0]), [_text(a) for a in mean.index])
+    from matplotlib.colors import BoundaryNorm
+
+    # pcolormesh in 20 steps of 0.1: vector cells (imshow would embed a PNG) and a colour bar that
+    # matplotlib does not rasterise (it does from 50 colours on)
+    steps = np.linspace(-1, 1, 21)
+    image = ax.pcolormesh(values, cmap="RdBu", norm=BoundaryNorm(steps, 256), edgecolors="white", linewidth=1)
+    ax.set_xlim(0, values.shape[1])
+    ax.set_ylim(values.shape[0], 0)
+    ax.set_xticks(np.arange(values.shape[1]) + 0.5, [_text(c) for c in mean.columns], rotation=35, ha="right")
+    ax.set_yticks(np.arange(values.shape[0]) + 0.5, [_text(a) for a in mean.index])
     for (i, j), v in np.ndenumerate(values):
         label = "" if np.isnan(v) else f"{v:+.2f}"
-        ax.text(j, i, label, ha="center", va="center", fontsize=7.5, color="white" if abs(v) > 0.55 else "black")
+        ax.text(
+            j + 0.5, i + 0.5, label, ha="center", va="center", fontsize=7.5, color="white" if abs(v) > 0.55 else "black"
+        )
     ax.spines[:].set_visible(False)
-    fig.colorbar(image, ax=ax, shrink=0.6, label="mean score")
+    ax.tick_params(length=0)
+    fig.colorbar(image, ax=ax, shrink=0.6, label="mean score", ticks=np.linspace(-1, 1, 5))
     return fig
