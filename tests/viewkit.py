@@ -175,7 +175,7 @@ def chromium() -> str | None:
     return shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
 
-def browse(page: Path, tmp: Path, screenshot: Path | None = None, timeout: float = 60) -> str:
+def browse(page: Path, tmp: Path, screenshot: Path | None = None, timeout: float = 30) -> str:
     """Load ``page`` in headless Chromium (offline flags, a fresh profile): its DOM after load,
     or, with ``screenshot``, a 1200×2000 PNG there."""
     binary = chromium()
