@@ -199,14 +199,15 @@ def test_over_time_and_by_outlet(tmp_path):
 
 
 def test_report_is_self_contained_and_escaped(tmp_path):
-    scores = write_rows(score_rows(), tmp_path / "scores.jsonl")
+    rows = [r | {"source": r["outlet"][::-1]} for r in score_rows()]  # two group fields of one name length
+    scores = write_rows(rows, tmp_path / "scores.jsonl")
     out = tmp_path / "out" / "report.html"
-    assert main(["report", str(scores), "-o", str(out)]) == 0
+    assert main(["report", str(scores), "-o", str(out), "--by", "date,outlet", "--by", "source"]) == 0
     page = out.read_text(encoding="utf-8")
     tags = Tags(page)
     assert tags.executable() == [] and tags.remote() == []
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script" not in page
-    assert len(tags.find("svg")) >= 3 + 3  # 3 inline bars at least, the forest, time and outlet plots
+    assert len(tags.find("figure")) == 4 and "By source" in page  # actors, over time, by outlet, by source
     assert "<?xml" not in page and "<metadata" not in page and "@font-face" not in page
     assert "1.96 · sd / √n" in page
     assert sorted(p.name for p in out.parent.iterdir()) == ["report.html"]  # no PNG, no temporary file

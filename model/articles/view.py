@@ -35,15 +35,15 @@ _CSS = """
 .m.type-pronoun { border-bottom-style: dashed; } .m.type-nominal { border-bottom-style: dotted; }
 .m.unscored { border-bottom: 2px dashed #aaa; }
 .m .m { padding: 0; }
-.passage { display: grid; grid-template-columns: minmax(0, 1fr) 300px; gap: 20px;
+.passage { display: grid; grid-template-columns: minmax(0, 1fr) 330px; gap: 20px;
   padding: 8px 0; border-top: 1px solid #eee; break-inside: avoid; }
 .ptext { white-space: pre-wrap; overflow-wrap: anywhere; }
 .pnum { color: #999; font-size: 11px; margin-right: 6px; user-select: none; }
 aside.pstance { font-size: 12.5px; color: #333; }
 aside.pstance ul { list-style: none; margin: 0; padding: 0; }
-aside.pstance li { margin: 0 0 3px; display: grid; grid-template-columns: minmax(0, 1fr) 92px 48px;
+aside.pstance li { margin: 0 0 3px; display: grid; grid-template-columns: minmax(0, 1fr) 108px 48px;
   column-gap: 6px; align-items: center; }
-aside.pstance .chip { width: 92px; text-align: center; }
+aside.pstance .chip { width: 108px; text-align: center; white-space: nowrap; }
 aside.pstance .who { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 aside.pstance .none { color: #999; }
 .legend { font-size: 12.5px; line-height: 2; margin: 8px 0; }

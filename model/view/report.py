@@ -73,12 +73,12 @@ def _actors_section(scores: Scores, summary: Any) -> str:
     )
 
 
-def _time_section(scores: Scores, field: str, actors: Sequence[str]) -> str:
+def _time_section(scores: Scores, field: str, actors: Sequence[str], key: str) -> str:
     series = aggregate.over_time(scores, field, actors)
     if series is None:
         return f"<h2>Over time ({escape(field)})</h2><p class=note>No row has a date in {escape(field)}.</p>"
     shown = [a for a in actors if a in set(series.table["actor"])]
-    figure = plots.to_svg(plots.over_time(series.table, shown, series.unit), f"time-{len(field)}")
+    figure = plots.to_svg(plots.over_time(series.table, shown, series.unit), key)
     undated = f"; {series.undated:,} rows without a readable date left out" if series.undated else ""
     return (
         f"<h2>Over time ({escape(field)})</h2>"
@@ -89,12 +89,12 @@ def _time_section(scores: Scores, field: str, actors: Sequence[str]) -> str:
     )
 
 
-def _group_section(scores: Scores, field: str, actors: Sequence[str], min_n: int) -> str:
+def _group_section(scores: Scores, field: str, actors: Sequence[str], min_n: int, key: str) -> str:
     groups = aggregate.by_group(scores, field, actors)
     t = groups.table
     mean = t.pivot(index="actor", columns="group", values="mean").reindex(index=list(actors), columns=groups.groups)
     count = t.pivot(index="actor", columns="group", values="n").reindex(index=list(actors), columns=groups.groups)
-    figure = plots.to_svg(plots.heatmap(mean, count.fillna(0), min_n), f"group-{len(field)}")
+    figure = plots.to_svg(plots.heatmap(mean, count.fillna(0), min_n), key)
     omitted = f"; {groups.omitted:,} smaller values of {escape(field)} left out" if groups.omitted else ""
     head = "<tr><th>actor</th>" + "".join(f"<th>{escape(g)}</th>" for g in groups.groups) + "</tr>"
     cells = {(r.actor, r.group): r for r in t.itertuples(index=False)}
@@ -127,11 +127,11 @@ def render_report(
     summary = aggregate.actor_summary(scores, top)
     actors = list(summary["actor"])
     sections = [_actors_section(scores, summary)]
-    for field in scores.fields:
+    for n, field in enumerate(scores.fields):
         if is_date(frame[field]):
-            sections.append(_time_section(scores, field, actors[:top_time]))
+            sections.append(_time_section(scores, field, actors[:top_time], f"time{n}"))
         else:
-            sections.append(_group_section(scores, field, actors, min_n))
+            sections.append(_group_section(scores, field, actors, min_n, f"group{n}"))
     if not scores.fields:
         kept = ", ".join(scores.kept) or "none"
         sections.append(
