@@ -179,6 +179,24 @@ def test_resolution_follows_the_span_and_weeks_start_on_monday():
     assert [str(w) for w in weeks] == ["2024-04-29", "2024-05-06", "2024-05-06"]
 
 
+def test_thin_series_get_coarser_periods_and_every_period_is_listed(tmp_path):
+    import numpy as np
+
+    from newsstance.eval.bench_report import generate_scores
+    from newsstance.view.aggregate import over_time, resolution
+    from newsstance.view.read import read_scores
+
+    day = np.datetime64("2020-01-01")
+    assert resolution(day, day + np.timedelta64(300, "D"), rows=44 * 10) == "week"  # 44 weeks, 10 rows each
+    assert resolution(day, day + np.timedelta64(300, "D"), rows=44 * 10 - 1) == "month"
+    assert resolution(day, day + np.timedelta64(300, "D"), rows=44 * 10, series=2) == "month"
+    scores = read_scores([generate_scores(tmp_path / "s.parquet", 3000, seed=1, days=730)])
+    top = list(scores.frame["actor"].value_counts().index[:3])
+    series = over_time(scores, "date", top)
+    assert series.unit == "month"
+    assert len(series.table) == 3 * 24 and series.table["n"].sum() == scores.frame["actor"].isin(top).sum()
+
+
 def test_over_time_and_by_outlet(tmp_path):
     from newsstance.view.aggregate import by_group, is_date, over_time
     from newsstance.view.read import read_scores
@@ -186,9 +204,9 @@ def test_over_time_and_by_outlet(tmp_path):
     scores = read_scores([write_rows(score_rows(), tmp_path / "s.parquet")])
     assert is_date(scores.frame["date"]) and not is_date(scores.frame["outlet"])
     series = over_time(scores, "date", ["Ana", "Ben"])
-    assert series.unit == "week" and series.undated == 1
+    assert series.unit == "year" and series.undated == 1  # 7 dated rows: too thin for weeks or months
     ana = series.table[series.table["actor"] == "Ana"]
-    assert list(ana["n"]) == [2, 1, 1] and ana["mean"].iloc[0] == pytest.approx(-0.5)
+    assert list(ana["n"]) == [4] and ana["mean"].iloc[0] == pytest.approx(statistics.mean([-0.6, -0.4, 0.5, 0.1]))
     groups = by_group(scores, "outlet", ["Ana", "Ben"])
     cell = groups.table.set_index(["actor", "group"]).loc[("Ben", "Post")]
     assert cell["n"] == 2 and cell["mean"] == pytest.approx(0.7)

@@ -22,7 +22,9 @@ __all__ = ["Z95", "Groups", "Series", "actor_summary", "by_group", "date_values"
 Z95 = 1.96
 RESOLUTIONS = (("day", 62), ("week", 366), ("month", 366 * 8), ("year", None))
 """The period of the time plots, from the span of the dates: up to 62 days by day, up to a year by
-week, up to eight years by month, beyond that by year."""
+week, up to eight years by month, beyond that by year; then coarser while an actor would have
+fewer than :data:`PER_PERIOD` rows per period on average."""
+PER_PERIOD = 10
 
 
 def _stats(frame: Any, keys: list[str]) -> Any:
@@ -98,12 +100,28 @@ def date_values(column: Any) -> Any:
     return out
 
 
-def resolution(first: Any, last: Any) -> str:
-    """``day``, ``week``, ``month`` or ``year``: see :data:`RESOLUTIONS`."""
+def resolution(first: Any, last: Any, rows: int | None = None, series: int = 1) -> str:
+    """``day``, ``week``, ``month`` or ``year`` for dates from ``first`` to ``last``: see
+    :data:`RESOLUTIONS`. ``rows`` over ``series`` actors coarsens it where they would be thin."""
     import numpy as np
 
     days = int((last - first) / np.timedelta64(1, "D"))
-    return next(name for name, limit in RESOLUTIONS if limit is None or days <= limit)
+    names = [name for name, _ in RESOLUTIONS]
+    k = next(k for k, (_, limit) in enumerate(RESOLUTIONS) if limit is None or days <= limit)
+    while (
+        rows is not None and k < len(names) - 1 and rows / (len(periods(first, last, names[k])) * series) < PER_PERIOD
+    ):
+        k += 1
+    return names[k]
+
+
+def periods(first: Any, last: Any, unit: str) -> Any:
+    """Every period from the one holding ``first`` to the one holding ``last``, as datetime64[ns]."""
+    import numpy as np
+
+    lo, hi = _floor(np.array([first, last]).astype("datetime64[ns]"), unit)
+    step = np.timedelta64(7, "D") if unit == "week" else 1
+    return np.arange(lo, hi + step, step).astype("datetime64[ns]")
 
 
 def _floor(values: Any, unit: str) -> Any:
@@ -136,14 +154,17 @@ def over_time(scores: Scores, field: str, actors: Sequence[str]) -> Series | Non
     if not dated.any():
         return None
     first, last = values[dated].min(), values[dated].max()
-    unit = resolution(first, last)
     wanted = scores.frame["actor"].isin(list(actors)).to_numpy() & dated
+    unit = resolution(first, last, int(wanted.sum()), max(1, len(actors)))
     frame = scores.frame.loc[wanted, ["actor", "label", "score", "mentions"]].copy()
     frame["period"] = _floor(values[wanted], unit).astype("datetime64[ns]")
     frame["actor"] = frame["actor"].cat.remove_unused_categories()
-    table = _stats(frame, ["actor", "period"]).reset_index()
+    table = _stats(frame, ["actor", "period"])
+    grid = pd.MultiIndex.from_product([table.index.levels[0], periods(first, last, unit)], names=["actor", "period"])
+    table = table.reindex(grid)  # every period, so that a line breaks where an actor has no row
+    table["n"] = table["n"].fillna(0).astype(int)
+    table = table.reset_index()
     table["actor"] = table["actor"].astype(str)
-    table = table.sort_values(["actor", "period"]).reset_index(drop=True)
     return Series(table, unit, pd.Timestamp(first), pd.Timestamp(last), int((~dated).sum()))
 
 

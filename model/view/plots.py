@@ -84,8 +84,9 @@ def forest(summary: Any) -> Any:
 
 
 @_rc
-def over_time(table: Any, actors: Sequence[str], unit: str, columns: int = 2) -> Any:
-    """Small multiples: per actor, the mean score per period with its 95% band, on one scale."""
+def over_time(table: Any, actors: Sequence[str], unit: str, min_n: int = 5, columns: int = 2) -> Any:
+    """Small multiples: per actor, the mean score per period with its 95% band, on one scale; a
+    period with fewer than ``min_n`` rows is a gap."""
     import numpy as np
 
     rows = -(-len(actors) // columns)
@@ -93,7 +94,9 @@ def over_time(table: Any, actors: Sequence[str], unit: str, columns: int = 2) ->
     axes = fig.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
     for ax, actor in zip(axes, actors):
         t = table[table["actor"] == actor]
-        x, mean, half = t["period"].to_numpy(), t["mean"].to_numpy(), t["half"].to_numpy()  # NaN for one row: no band
+        thin = t["n"].to_numpy() < min_n
+        x, mean, half = t["period"].to_numpy(), t["mean"].to_numpy(), t["half"].to_numpy()
+        mean, half = np.where(thin, np.nan, mean), np.where(thin, np.nan, half)
         ax.fill_between(x, np.clip(mean - half, -1, 1), np.clip(mean + half, -1, 1), color="#bbb", alpha=0.5, lw=0)
         ax.plot(x, mean, color="#333", linewidth=1.2, marker="o" if len(x) <= 40 else None, markersize=2.5)
         ax.axhline(0, color="#999", linewidth=0.8)

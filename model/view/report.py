@@ -73,18 +73,19 @@ def _actors_section(scores: Scores, summary: Any) -> str:
     )
 
 
-def _time_section(scores: Scores, field: str, actors: Sequence[str], key: str) -> str:
+def _time_section(scores: Scores, field: str, actors: Sequence[str], min_n: int, key: str) -> str:
     series = aggregate.over_time(scores, field, actors)
     if series is None:
         return f"<h2>Over time ({escape(field)})</h2><p class=note>No row has a date in {escape(field)}.</p>"
     shown = [a for a in actors if a in set(series.table["actor"])]
-    figure = plots.to_svg(plots.over_time(series.table, shown, series.unit), key)
+    figure = plots.to_svg(plots.over_time(series.table, shown, series.unit, min_n), key)
     undated = f"; {series.undated:,} rows without a readable date left out" if series.undated else ""
     return (
         f"<h2>Over time ({escape(field)})</h2>"
         f'<p class="note">Mean score per {series.unit} with its 95% band, {series.first:%Y-%m-%d} to '
-        f"{series.last:%Y-%m-%d} (a {series.unit} for a span of {(series.last - series.first).days + 1:,} days"
-        f"{undated}); the {len(shown)} actors most mentioned.</p>"
+        f"{series.last:%Y-%m-%d}, for the {len(shown)} actors most mentioned: the finest period that the span of "
+        f"{(series.last - series.first).days + 1:,} days allows and that gives each actor {aggregate.PER_PERIOD} "
+        f"rows per period on average; a gap where a period has fewer than {min_n} rows{undated}.</p>"
         f'<figure aria-label="mean score over time per actor">{figure}</figure>'
     )
 
@@ -129,7 +130,7 @@ def render_report(
     sections = [_actors_section(scores, summary)]
     for n, field in enumerate(scores.fields):
         if is_date(frame[field]):
-            sections.append(_time_section(scores, field, actors[:top_time], f"time{n}"))
+            sections.append(_time_section(scores, field, actors[:top_time], min_n, f"time{n}"))
         else:
             sections.append(_group_section(scores, field, actors, min_n, f"group{n}"))
     if not scores.fields:
