@@ -101,7 +101,7 @@ def test_clicking_an_actor_is_css_only(tiny_classifier):
     page = analysis.to_html("tiny")
     assert {s.actor for s in analysis.article_stances} == {"Ana Ruiz", "council"}
     for k in range(2):
-        assert f"#v0-a{k}:checked ~ .doc .m:not(.a{k})" in page
+        assert f"#v0-a{k}:checked ~ .doc .ptext .m:not(.a{k})" in page
         assert f'<label class="pick" for="v0-a{k}">' in page
     assert Tags(page).executable() == []
     spans = Tags(page).find("span", **{"class": "stance-"})

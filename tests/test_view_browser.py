@@ -110,3 +110,21 @@ def test_screenshots_are_not_blank(pages, name):
     ink = (pixels.min(axis=2) < 0.9).mean()  # not white
     colour = (pixels.max(axis=2) - pixels.min(axis=2) > 0.2).mean()  # highlights, bars, plots
     assert ink > 0.01 and colour > 0.002, (ink, colour)
+
+
+def test_choosing_an_actor_fades_the_other_actors_mentions(pages):
+    """What a click does, without a click: the same page with one actor's radio button checked."""
+    from matplotlib.image import imread
+
+    page = pages["injection"].read_text(encoding="utf-8")
+    chosen = page.replace('id="v0-all" checked>', 'id="v0-all">').replace('id="v0-a1">', 'id="v0-a1" checked>')
+    assert chosen != page
+    (pages["tmp"] / "chosen.html").write_text(chosen, encoding="utf-8")
+    red = {}
+    for name in ("injection", "chosen"):
+        shot = pages["tmp"] / f"{name}-focus.png"
+        browse(pages["tmp"] / f"{name}.html", pages["tmp"], screenshot=shot)
+        rgb = imread(shot)[:, :720, :3]  # the table and the text; the passages' stances are to the right
+        r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+        red[name] = ((r - g > 0.2) & (r - b > 0.2)).sum()  # Maria Lopez's negative highlights, the table's chip
+    assert red["chosen"] < 0.8 * red["injection"], red

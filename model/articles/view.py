@@ -202,7 +202,7 @@ def _focus_css(prefix: str, actors: Any) -> str:
     for k in actors:
         on = f"#{prefix}-a{k}:checked ~ .doc"
         rules.append(
-            f"{on} .m:not(.a{k}) {{ background: none; border-bottom-color: transparent; }}\n"
+            f"{on} .ptext .m:not(.a{k}) {{ background: none; border-bottom-color: transparent; }}\n"
             f"{on} tr.a{k} {{ background: #fff3c4; }}\n"
             f"{on} aside.pstance li:not(.a{k}) {{ opacity: 0.35; }}\n"
         )
