@@ -273,3 +273,16 @@ def test_view_command_reads_txt_jsonl_by_id_and_stdin(tiny_model_dir, tmp_path, 
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(jsonl.read_bytes())))
     assert main(["view", "-", "-o", str(out), "--overwrite", *common]) == 0
     assert Tags(out.read_text(encoding="utf-8")).find("article").__len__() == 3
+
+
+def test_several_articles_share_one_page_one_key_and_no_id():
+    from newsstance.articles.view import render_page
+
+    page = render_page([("one", fake_analysis()), ("two", fake_analysis())])
+    tags = Tags(page)
+    assert len(tags.find("article")) == 2 and len(tags.find("div", **{"class": "legend"})) == 1
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) and "v1-a1" in ids
+    assert "#v1-a1:checked ~ .doc" in page
+    with pytest.raises(ValueError, match="no article"):
+        render_page([])

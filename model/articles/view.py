@@ -50,6 +50,8 @@ aside.pstance .none { color: #999; }
 .legend-label { display: inline-block; width: 70px; }
 .swatch { padding: 1px 6px; }
 .typekey span { margin-right: 12px; }
+article.view + article.view { border-top: 3px solid #444; margin-top: 40px; padding-top: 18px; }
+@media print { article.view + article.view { break-before: page; border-top: none; } }
 @media (max-width: 760px) { .passage { grid-template-columns: 1fr; } }
 """
 
@@ -60,16 +62,16 @@ def render_page(articles: Sequence[tuple[str, Any]], title: str | None = None) -
         raise ValueError("no article to render; give at least one (title, analysis) pair")
     body, css = [], [_CSS, strength_css()]
     for n, (heading, analysis) in enumerate(articles):
-        section, rules = render_article(analysis, heading, prefix=f"v{n}")
+        section, rules = render_article(analysis, heading, prefix=f"v{n}", key=n == 0)
         body.append(section)
         css.append(rules)
     name = title or (articles[0][0] if len(articles) == 1 else f"{len(articles)} articles")
     return page(f"{name} · newsstance", "\n".join(body), "".join(css))
 
 
-def render_article(analysis: Any, title: str, prefix: str = "v0") -> tuple[str, str]:
+def render_article(analysis: Any, title: str, prefix: str = "v0", key: bool = True) -> tuple[str, str]:
     """One article's section and the CSS rules of its actor buttons. ``prefix`` keeps the ids of
-    several articles on one page apart."""
+    several articles on one page apart; ``key`` adds the legend of the highlights (once a page)."""
     index = {a.name: k for k, a in enumerate(analysis.actors)}
     marks = _marks(analysis, index)
     kinds = Counter(m.mention_type for m in analysis.mentions)
@@ -88,6 +90,7 @@ def render_article(analysis: Any, title: str, prefix: str = "v0") -> tuple[str, 
         *radios,
         '<div class="doc">',
         _actor_table(analysis, index, prefix),
+        _key() if key else "",
         _text(analysis, index, marks, prefix),
         "</div></article>",
     ]
@@ -149,7 +152,14 @@ def _actor_table(analysis: Any, index: dict[str, int], prefix: str) -> str:
         f"<table>{head}{''.join(rows)}</table>"
         '<p class="note">Article stance: the mean of the probabilities of the sentences that mention the actor; '
         "score = p(positive) − p(negative).</p>"
-        f"{legend()}"
+        "</section>"
+    )
+
+
+def _key() -> str:
+    """The legend of the highlights, once per page."""
+    return (
+        f'<section class="key">{legend()}'
         '<p class="note typekey">Underline: <span><span class="m stance-neutral medium type-name">name</span></span>'
         '<span><span class="m stance-neutral medium type-pronoun">pronoun (dashed)</span></span>'
         '<span><span class="m stance-neutral medium type-nominal">role noun (dotted)</span></span><br>'
