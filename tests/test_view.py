@@ -286,3 +286,22 @@ def test_several_articles_share_one_page_one_key_and_no_id():
     assert "#v1-a1:checked ~ .doc" in page
     with pytest.raises(ValueError, match="no article"):
         render_page([])
+
+
+def test_importing_the_view_loads_neither_pandas_nor_matplotlib():
+    import subprocess
+    import sys
+
+    code = "import sys, newsstance.view, newsstance.articles.view; print(' '.join(sorted(sys.modules)))"
+    loaded = set(
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    )
+    assert "newsstance.view.report" in loaded
+    assert not loaded & {"pandas", "matplotlib", "pyarrow"}
+
+
+def test_a_missing_extra_is_named(tmp_path, monkeypatch, capsys):
+    scores = write_rows(score_rows(), tmp_path / "scores.jsonl")
+    monkeypatch.setitem(__import__("sys").modules, "pandas", None)
+    assert main(["report", str(scores), "-o", str(tmp_path / "r.html")]) == 2
+    assert "pip install 'newsstance[view]'" in capsys.readouterr().err

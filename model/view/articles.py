@@ -29,6 +29,8 @@ def read_articles(inputs: Sequence[str], ids: Sequence[str] = ()) -> list[Record
             where = f"{r.source}:{r.line}" if r.line else r.source
             raise ValueError(f"{where}: {r.reason}; fix the record, or pick others with --id")
         found.append(r)
+        if wanted and len(found) == len(wanted) and {f.id for f in found} == wanted:
+            break  # every id found: the rest of a large file is not read
         if len(found) > MAX_ARTICLES:
             raise ValueError(f"the inputs hold more than {MAX_ARTICLES} articles; pick the ones to view with --id")
     missing = sorted(wanted - {r.id for r in found})
