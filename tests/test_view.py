@@ -305,3 +305,11 @@ def test_a_missing_extra_is_named(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(__import__("sys").modules, "pandas", None)
     assert main(["report", str(scores), "-o", str(tmp_path / "r.html")]) == 2
     assert "pip install 'newsstance[view]'" in capsys.readouterr().err
+
+
+def test_plot_labels_are_plain_text_even_with_dollars(tmp_path):
+    from newsstance.view import render_report
+
+    rows = [r | {"actor": r"Ben $\frac$ " + "x" * 60} if r["actor"] == "Ben" else r for r in score_rows()]
+    page = render_report([write_rows(rows, tmp_path / "s.jsonl")])
+    assert "Ben $\\frac$ " + "x" * 60 in html.unescape(page)  # the table keeps the whole name

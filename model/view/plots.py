@@ -28,9 +28,11 @@ def _figure(width: float, height: float) -> Any:
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _text(value: object) -> str:
-    """A label as matplotlib prints it: ``$`` would start mathtext."""
-    return str(value).replace("$", r"\$")
+def _text(value: object, limit: int = 32) -> str:
+    """A label as matplotlib prints it: at most ``limit`` characters, and ``$`` would start mathtext."""
+    text = str(value)
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return text.replace("$", r"\$")
 
 
 def to_svg(fig: Any, prefix: str) -> str:
@@ -69,8 +71,11 @@ def forest(summary: Any) -> Any:
     fig = _figure(6.4, 0.8 + 0.28 * n)
     ax = fig.add_subplot()
     y = list(range(n))[::-1]
-    colours = [COLOURS["negative"] if m < 0 else COLOURS["positive"] for m in summary["mean"]]
     half = summary["half"].fillna(0).to_numpy()
+    colours = [  # grey where the interval includes 0
+        COLOURS["negative"] if m + h < 0 else COLOURS["positive"] if m - h > 0 else COLOURS["neutral"]
+        for m, h in zip(summary["mean"], half)
+    ]
     ax.errorbar(summary["mean"], y, xerr=half, fmt="none", ecolor="#555", elinewidth=1, capsize=2)
     ax.scatter(summary["mean"], y, c=colours, s=22, zorder=3)
     ax.axvline(0, color="#999", linewidth=0.8)
@@ -78,7 +83,7 @@ def forest(summary: Any) -> Any:
     lo = min(-0.25, float((summary["mean"] - half).min()) - 0.05)
     hi = max(0.25, float((summary["mean"] + half).max()) + 0.05)
     ax.set_xlim(max(-1.02, lo), min(1.02, hi))
-    ax.set_xlabel("mean score (p_positive − p_negative), 95% interval")
+    ax.set_xlabel("mean score (p_positive − p_negative) and 95% interval; grey: the interval includes 0")
     ax.grid(axis="x", color="#eee")
     return fig
 
