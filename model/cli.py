@@ -302,12 +302,60 @@ def _run_export(args: argparse.Namespace) -> int:
     return EXIT_OK if record["passed"] else EXIT_FAILED
 
 
+def _add_view(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("view", help="an HTML page of articles: every mention of every actor highlighted by stance")
+    p.add_argument("inputs", nargs="+", metavar="ARTICLE", help=".txt, .jsonl or .csv files, or - for JSONL on stdin")
+    p.add_argument("-o", "--output", required=True, help="the page to write (.html)")
+    p.add_argument("--id", action="append", default=[], dest="ids", help="a record of a .jsonl/.csv input (repeatable)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--actors", help="comma-separated actor names (default: found automatically)")
+    group.add_argument("--actors-file", help="file with one actor name per line, or a JSON list")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing page")
+    p.add_argument("--device", default=None, help="cpu, cuda, cuda:N (default: cuda if present)")
+    p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
+    p.add_argument("--backend", default="auto", choices=list(BACKENDS))
+    p.add_argument("--threads", type=int, default=None, help="CPU threads (default: the available cores)")
+
+
+def _run_view(args: argparse.Namespace) -> int:
+    import newsstance
+    from newsstance.articles.html import check_output
+    from newsstance.view import view_files
+
+    check_output(args.output, args.inputs, args.overwrite)  # before the model loads
+    clf = newsstance.load(args.model, device=args.device, backend=args.backend, threads=args.threads)
+    path = view_files(clf, args.inputs, args.output, ids=args.ids, actors=_actor_list(args), overwrite=args.overwrite)
+    print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "report", help="an HTML report of score output: actors, how each is portrayed, over time, by outlet"
+    )
+    p.add_argument("inputs", nargs="+", metavar="SCORES", help="output of newsstance score: .jsonl, .csv or .parquet")
+    p.add_argument("-o", "--output", required=True, help="the report to write (.html)")
+    p.add_argument("--by", action="append", help="kept field(s) to break down by, e.g. outlet,date (default: both)")
+    p.add_argument("--top", type=int, default=15, help="how many of the most mentioned actors to show")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing report")
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from newsstance.view import write_report
+
+    by = [f.strip() for item in args.by for f in item.split(",") if f.strip()] if args.by else None
+    print(f"wrote {write_report(args.inputs, args.output, args.overwrite, by=by, top=args.top)}", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS = {
     "export": (_add_export, _run_export),
     "train": (_add_train, _run_train),
     "distill": (_add_distill, _run_distill),
     "score": (_add_score, _run_score),
     "evaluate": (_add_evaluate, _run_evaluate),
+    "view": (_add_view, _run_view),
+    "report": (_add_report, _run_report),
 }
 
 

@@ -23,6 +23,7 @@ LAYERS = [
     ["newsstance.articles"],
     ["newsstance.classifier"],
     ["newsstance.batch"],
+    ["newsstance.view"],  # HTML pages over files: article views, the corpus report (pandas, matplotlib)
     ["newsstance"],  # the package's front door: load(), analyze()
     ["newsstance.eval"],
     ["newsstance.training"],

@@ -135,6 +135,13 @@ class ArticleAnalysis:
             out.append(make_row(level, values))
         return out
 
+    def to_html(self, title: str = "Article") -> str:
+        """A self-contained HTML page of this analysis: the text with every mention highlighted
+        by its sentence's stance, each actor's stance, each passage's (no script, no network)."""
+        from .view import render_page
+
+        return render_page([(title, self)])
+
     def to_dataframe(self, level: str = "article"):
         try:
             import pandas as pd
