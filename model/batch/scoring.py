@@ -160,7 +160,17 @@ def score_files(
                 remove_parts(p) if p.is_dir() else p.unlink(missing_ok=True)
         write_manifest(output, manifest)
         job = _Job(
-            engine, files, output, journal, errors_path, level, actors, keep_fields, batch_size, articles_per_batch
+            engine,
+            files,
+            output,
+            journal,
+            errors_path,
+            level,
+            actors,
+            keep_fields,
+            batch_size,
+            articles_per_batch,
+            directory,
         )
         summary = _run(job, columns, max_chars, resume and bool(existing), show_progress_bar, complete)
         write_manifest(output, {**manifest, "complete": True})
@@ -185,10 +195,7 @@ class _Job:
     keep_fields: Sequence[str]
     batch_size: int
     articles_per_batch: int
-
-    @property
-    def directory(self) -> bool:
-        return self.journal.name.endswith(".partial") and self.journal != self.output
+    directory: bool  # a directory of Parquet parts; the journal is OUTPUT.partial/
 
     @property
     def final(self) -> bool:
