@@ -151,3 +151,48 @@ def test_markup_is_cut_from_a_mention():
     text = "Voters met <b>Sarah Mitchell</b> today."
     start, end = text.index("<b>"), text.index("</b>") + 4
     assert text[slice(*clean_span(text, start, end))] == "Sarah Mitchell"
+
+
+def _doc(words, tags, deps, heads, ents=()):
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import Doc
+
+    return Doc(spacy.blank("en").vocab, words=words, tags=tags, deps=deps, heads=heads, ents=list(ents) or None)
+
+
+def test_a_lone_proper_noun_in_a_persons_role_is_a_person_on_the_parse():
+    from newsstance.articles.names import parsed_persons
+
+    def found(doc, entities=(), offset=0):
+        return [(s, e) for s, e, _ in parsed_persons([(offset, doc)], list(entities))]
+
+    words = ["Lofchie", "objected", "to", "the", "appointment", "."]
+    tags, deps, heads = (
+        ["NNP", "VBD", "IN", "DT", "NN", "."],
+        ["nsubj", "ROOT", "prep", "det", "pobj", "punct"],
+        [1, 1, 1, 4, 2, 1],
+    )
+    assert found(_doc(words, tags, deps, heads)) == [(0, 7)]
+    assert found(_doc(words, tags, deps, heads), offset=100) == [(100, 107)]  # offsets into the article
+    assert found(_doc(words, tags, deps, heads), [(0, 7, "ORG")]) == []  # an entity stands there already
+    assert found(_doc(words, [""] * 6, deps, heads)) == []  # no tagger, no rule
+    assert found(_doc(words, tags, deps, heads, ["B-PERSON", "O", "O", "O", "O", "O"])) == []
+    assert found(_doc(words, tags, deps, heads, ["B-PRODUCT", "O", "O", "O", "O", "O"])) == [(0, 7)]  # a weak label
+
+    # A determiner or "of" makes it a noun or a title; a neighbouring proper noun, a longer name.
+    cabinet = _doc(
+        ["The", "Cabinet", "objected", "."], ["DT", "NNP", "VBD", "."], ["det", "nsubj", "ROOT", "punct"], [1, 2, 2, 2]
+    )
+    assert found(cabinet) == []
+    head = _doc(["Head", "of", "the", "academy", "said", "so"], ["NNP", "IN", "DT", "NN", "VBD", "RB"],
+                ["nsubj", "prep", "det", "pobj", "ROOT", "advmod"], [4, 0, 3, 1, 4, 4])  # fmt: skip
+    assert found(head) == []
+    senator = _doc(["Senator", "objected", "."], ["NNP", "VBD", "."], ["nsubj", "ROOT", "punct"], [1, 1, 1])
+    assert found(senator) == []  # a title alone
+    # A headline capitalises every word, so capitals say nothing there.
+    headline = _doc(["Carson", "Takes", "Lead", "From", "Trump"], ["NNP", "VBZ", "NNP", "IN", "NNP"],
+                    ["nsubj", "ROOT", "dobj", "prep", "pobj"], [1, 1, 1, 2, 3])  # fmt: skip
+    assert found(headline) == []
+    sentence = _doc(["Carson", "took", "the", "lead", "from", "Trump"], ["NNP", "VBD", "DT", "NN", "IN", "NNP"],
+                    ["nsubj", "ROOT", "det", "dobj", "prep", "pobj"], [1, 1, 3, 1, 3, 4])  # fmt: skip
+    assert found(sentence) == [(0, 6), (26, 31)]

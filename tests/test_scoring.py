@@ -17,6 +17,7 @@ from newsstance.batch.journal import recover  # noqa: E402
 from newsstance.batch.scoring import UsageError, score_files  # noqa: E402
 from newsstance.cli import main  # noqa: E402
 
+
 def _rows(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 

@@ -4,7 +4,8 @@ The rules, in order:
 
 1. **Candidates** are spaCy entities of the chosen types (PERSON, ORG, GPE, NORP by default).
    A capitalised name right after a person's title ("Transport Minister Ilse Marant") is a
-   PERSON candidate too, for the names the tagger misses.
+   PERSON candidate too, for the names the tagger misses, and so are the names the patterns of
+   :mod:`newsstance.articles.names` find, in the text and on spaCy's parse.
 2. **Clean-up**: leading function words ("the", "Without") and titles ("President",
    "Admiral", "Sen.", ...) are dropped from a mention; a possessive ending ("Maduro's",
    "Guaidó’s") is cut off; a possessive noun phrase ("Maduro's government") counts as a mention
@@ -31,10 +32,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..encoding import Span
 from .lexicon import COUNTRY_ALIASES, FUNCTION_WORDS, PERSON_TITLES, TITLES
-from .names import missed_persons
+from .names import missed_persons, parsed_persons
 from .spans import SpanSet
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP")
@@ -156,14 +158,19 @@ def titled_names(text: str) -> list[tuple[int, int, str]]:
 
 
 def build_actors(
-    text: str, entities: Iterable[tuple[int, int, str]], types: Sequence[str] = ENTITY_TYPES
+    text: str,
+    entities: Iterable[tuple[int, int, str]],
+    types: Sequence[str] = ENTITY_TYPES,
+    docs: Iterable[tuple[int, Any]] = (),
 ) -> list[ActorDraft]:
-    """Actors from NER entities ``(start, end, label)`` of ``text`` (rules in the module docstring)."""
+    """Actors from NER entities ``(start, end, label)`` of ``text`` (rules in the module docstring);
+    ``docs``, the text's spaCy documents with their offsets, add the names found on the parse."""
     entities = [e for e in entities if e[2] in types]
     if "PERSON" in types:
         known = SpanSet((s, e) for s, e, _ in entities)
         entities += [t for t in titled_names(text) if not known.overlaps(t[0], t[1])]
         entities += missed_persons(text, entities)
+        entities += parsed_persons(docs, entities)
     candidates = []
     for start, end, label in entities:
         start, end = clean_span(text, start, end)

