@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .corpora import Example, parse_line
+from .corpora import Example, read_examples, source_exists, split_source
 
 BENCHMARKS = {
     "newsmtsc-test-rw": "newsmtsc/test_rw.jsonl",
@@ -15,6 +14,7 @@ BENCHMARKS = {
     "newsmtsc-dev-rw": "newsmtsc/dev_rw.jsonl",
     "newsmtsc-dev-mt": "newsmtsc/dev_mt.jsonl",
     "newstsc-test": "newstsc/test.jsonl",
+    "newstsc-dev": "newstsc/train.jsonl@dev",  # NewsTSC has no dev split: 15% of train, held out
 }
 
 
@@ -34,11 +34,11 @@ def resolve(name: str, data_dir: str | Path) -> tuple[str, Path]:
     """A benchmark name (see :data:`BENCHMARKS`) under ``data_dir``, or a JSONL file path."""
     if name in BENCHMARKS:
         path = Path(data_dir) / BENCHMARKS[name]
-        if not path.is_file():
+        if not source_exists(path):
             raise FileNotFoundError(f"{path} not found; pass the folder holding newsmtsc/ with --data-dir")
         return name, path
     path = Path(name)
-    if path.is_file():
+    if source_exists(path):
         return path.stem, path
     raise ValueError(f"unknown benchmark {name!r}; use one of {sorted(BENCHMARKS)} or a JSONL file path")
 
@@ -48,12 +48,8 @@ def load_benchmark(name: str, data_dir: str | Path = "../shared/data") -> Benchm
     marked), NewsTSC's format, or the flat format ``{text, start, end, label}`` (label a name or
     -1/0/1)."""
     name, path = resolve(name, data_dir)
-    raw = path.read_bytes()
-    examples = []
-    for number, line in enumerate(raw.decode("utf-8").splitlines(), start=1):
-        if line.strip():
-            text, targets = parse_line(json.loads(line), f"{path}:{number}")
-            examples += [Example(text, spans, label) for spans, label in targets]
+    raw = split_source(path)[0].read_bytes()
+    examples = read_examples(path)
     if not examples:
         raise ValueError(f"{path} holds no examples")
     return Benchmark(name, path, hashlib.sha256(raw).hexdigest(), tuple(examples))

@@ -10,10 +10,16 @@ Formats, told apart line by line by their fields:
   optional ``further_mentions`` of the same person;
 * **NewsTSC** (``local_context``, ``target_local_from``/``_to``, ``label``): one line per target;
 * **flat** (``text``, ``start``, ``end``, ``label``): a label name or -1/0/1.
+
+A file name may end in ``@dev`` or ``@train``: the part of the file held out as a dev set, or the
+rest (:data:`DEV_SHARE` of its sentences, chosen by a hash of the sentence, so that every target of
+a sentence falls on one side and the split is the same on every machine). NewsTSC has no dev
+split of its own; ``newstsc/train.jsonl@dev`` is the one the project selects on.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +32,9 @@ from newsstance.stance import LABELS
 POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
 """NewsMTSC's polarity codes."""
 FLAT_LABELS = {"-1": "negative", "0": "neutral", "1": "positive", **{label: label for label in LABELS}}
+DEV_SHARE = 15
+"""Percent of a file's sentences in its ``@dev`` part."""
+PARTS = ("dev", "train")
 
 
 @dataclass(frozen=True)
@@ -84,14 +93,58 @@ def _label(value: Any, where: str) -> str:
     return label
 
 
+def split_source(path: str | Path) -> tuple[Path, str | None]:
+    """``(file, part)`` of a corpus path: ``"train.jsonl@dev"`` is ``(train.jsonl, "dev")``."""
+    name = str(path)
+    stem, at, part = name.rpartition("@")
+    if not at or "/" in part:
+        return Path(path), None
+    if part not in PARTS:
+        raise ValueError(f"{name}: unknown part @{part}; use @dev or @train (or the plain file)")
+    return Path(stem), part
+
+
+def source_name(path: str | Path) -> str:
+    """A short name for a corpus path: the file's stem, or its folder and part ("newstsc_dev")."""
+    file, part = split_source(path)
+    return f"{file.parent.name}_{part}" if part else file.stem
+
+
+def source_exists(path: str | Path) -> bool:
+    return split_source(path)[0].is_file()
+
+
+def source_sha256(path: str | Path) -> str:
+    """The sha256 of the file behind a corpus path (the part, if any, is named in the key)."""
+    from newsstance.settings import file_sha256
+
+    return file_sha256(split_source(path)[0])
+
+
+def in_dev_part(text: str) -> bool:
+    key = " ".join(text.casefold().split()).encode("utf-8")
+    return int(hashlib.sha256(key).hexdigest()[:8], 16) % 100 < DEV_SHARE
+
+
 def _lines(path: str | Path) -> Iterator[tuple[str, Any]]:
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} not found; pass the folder that holds the NewsMTSC/NewsTSC files")
-    with open(path, encoding="utf-8") as f:
+    file, part = split_source(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"{file} not found; pass the folder that holds the NewsMTSC/NewsTSC files")
+    with open(file, encoding="utf-8") as f:
         for number, line in enumerate(f, start=1):
             if line.strip():
-                yield f"{path}:{number}", json.loads(line)
+                obj = json.loads(line)
+                if part is not None and in_dev_part(_text_of(obj)) != (part == "dev"):
+                    continue
+                yield f"{file}:{number}", obj
+
+
+def _text_of(obj: Any) -> str:
+    if isinstance(obj, dict):
+        for key in ("sentence_normalized", "local_context", "text"):
+            if isinstance(obj.get(key), str):
+                return obj[key]
+    return json.dumps(obj, sort_keys=True)
 
 
 def read_examples(path: str | Path, further_mentions: bool = True) -> list[Example]:

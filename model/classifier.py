@@ -163,7 +163,8 @@ class StanceClassifier:
                 idx = order[b * batch_size : (b + 1) * batch_size]
                 batch = pad_batch([encoded[i] for i in idx], self.tokenizer.pad_token_id)
                 logits = self.model(**{k: v.to(self.device) for k, v in batch.items()}).float()
-                for i, p in zip(idx, torch.softmax(logits, dim=-1).tolist()):
+                probs = torch.softmax(logits / self.settings.temperature, dim=-1)  # calibrated on dev
+                for i, p in zip(idx, probs.tolist()):
                     out[i] = p
         return out
 

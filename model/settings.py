@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import platform
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -56,10 +57,17 @@ class ModelSettings:
     metrics: dict[str, Any] = field(default_factory=dict)
     backends: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=library_versions)
+    temperature: float = 1.0  # logits are divided by it before the softmax (fitted on dev)
 
     def __post_init__(self) -> None:
         if tuple(self.labels) != LABELS:
             raise ValueError(f"model labels {self.labels} differ from newsstance's {LABELS}")
+        t = self.temperature
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t) or t <= 0:
+            raise ValueError(
+                f"temperature must be a positive number, got {self.temperature!r}; "
+                "refit it with `python -m newsstance.eval.calibrate --model DIR --write`"
+            )
 
     def save(self, directory: str | Path) -> Path:
         path = Path(directory) / SETTINGS_FILE

@@ -254,3 +254,27 @@ def test_article_scores_on_a_hand_made_benchmark(tiny_classifier, tmp_path):
     assert c["cross_sentence_recall"] == 1.0  # "She" is in a sentence that does not name her
     no_coref = score_articles(tiny_classifier, load_article_benchmark(str(tmp_path)), coreference=False, resamples=50)
     assert no_coref["coreference"]["found"] == 0 and no_coref["passage_coverage"] == pytest.approx(1 / 3)
+
+
+def test_a_corpus_file_splits_into_a_dev_part_and_the_rest_by_sentence(tmp_path):
+    from newsstance.eval.benchmarks import load_benchmark
+    from newsstance.eval.corpora import read_examples, source_name
+
+    path = tmp_path / "newstsc" / "train.jsonl"
+    path.parent.mkdir()
+    lines = []
+    for n in range(200):
+        text = f"Councillor Vera Holm met union number {n} on Tuesday."
+        for start, end in ((11, 20), (25, 30)):  # two targets of one sentence, one line each
+            lines.append(
+                {"local_context": text, "target_local_from": start, "target_local_to": end, "label": "neutral"}
+            )
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    dev, rest, whole = (read_examples(f"{path}{part}") for part in ("@dev", "@train", ""))
+    assert len(dev) + len(rest) == len(whole) == 400
+    assert 0.05 < len(dev) / len(whole) < 0.3
+    assert not {e.text for e in dev} & {e.text for e in rest}  # a sentence's targets stay together
+    assert source_name(f"{path}@dev") == "newstsc_dev"
+    assert [e.text for e in load_benchmark("newstsc-dev", tmp_path).examples] == [e.text for e in dev]
+    with pytest.raises(ValueError, match="@dev or @train"):
+        read_examples(f"{path}@test")

@@ -7,14 +7,13 @@ from pathlib import Path
 
 from datasets import Dataset
 
-from newsstance.eval.corpora import Example, read_examples
+from newsstance.eval.corpora import Example, read_examples, source_exists
 from newsstance.stance import LABELS
 
 
 def load_examples(path: str | Path, further_mentions: bool = True) -> list[Example]:
     """Every target of a NewsMTSC (or NewsTSC) file; a missing file names the ``--data`` fix."""
-    path = Path(path)
-    if not path.is_file():
+    if not source_exists(path):
         raise FileNotFoundError(
             f"{path} not found; pass the NewsMTSC folder with --data (e.g. ../shared/data/newsmtsc)"
         )

@@ -17,6 +17,7 @@ import numpy as np
 from newsstance import backends
 from newsstance.backends import cpu
 from newsstance.classifier import StanceClassifier
+from newsstance.eval.corpora import source_exists
 from newsstance.settings import ModelSettings, file_sha256
 
 from .config import TrainConfig
@@ -50,7 +51,7 @@ def make_transfer_set(
     from newsstance.articles.nlp import load_pipeline
 
     sources = [data_dir / f for f in config.train_files] + [Path(p) for p in extra_sources]
-    held_out_files = [data_dir / f for f in (*config.dev_files, *HELD_OUT) if (data_dir / f).is_file()]
+    held_out_files = [data_dir / f for f in (*config.dev_files, *HELD_OUT) if source_exists(data_dir / f)]
     for source in sources:
         if source.resolve() in {p.resolve() for p in held_out_files}:
             raise ValueError(f"{source} is a dev or test file; the transfer set may use training sentences only")

@@ -24,9 +24,10 @@ from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 
 from newsstance.classifier import StanceClassifier, resolve_device
 from newsstance.encoding import encode_many, pad_batch
+from newsstance.eval.corpora import source_name, source_sha256
 from newsstance.eval.predict import score
 from newsstance.modeling import WEIGHTS_FILE, StanceModel
-from newsstance.settings import ModelSettings, file_sha256, library_versions
+from newsstance.settings import ModelSettings, library_versions
 
 from .base_models import resolve_base_model
 from .checkpoint import load_checkpoint, remove_checkpoint, save_checkpoint
@@ -119,7 +120,7 @@ def train_one(
     base_path = resolve_base_model(config.base_model)
     tokenizer = AutoTokenizer.from_pretrained(base_path, local_files_only=True)
     train_set = concatenate_datasets([load_newsmtsc(data_dir / f, config.further_mentions) for f in config.train_files])
-    dev_sets = {Path(f).stem: load_examples(data_dir / f, config.further_mentions) for f in config.dev_files}
+    dev_sets = {source_name(f): load_examples(data_dir / f, config.further_mentions) for f in config.dev_files}
     objective.check_gold(len(train_set))
     features = encode_features(tokenizer, train_set, config)
     features += [
@@ -127,7 +128,7 @@ def train_one(
     ]
     labels = [*train_set["label"], *[-1] * len(objective.extra)]  # -1: no gold label
     lengths = [len(f["input_ids"]) for f in features]
-    data_hashes = {f: file_sha256(data_dir / f) for f in (*config.train_files, *config.dev_files, *report_files)}
+    data_hashes = {f: source_sha256(data_dir / f) for f in (*config.train_files, *config.dev_files, *report_files)}
 
     # -- model -----------------------------------------------------------------------------
     # The head starts from a fixed seed, so that every run of a recipe shares its starting point
@@ -258,8 +259,8 @@ def finish(
     def split(name: str) -> dict[str, Any]:
         return score(final, load_examples(data_dir / name, config.further_mentions), config.eval_batch_size)[0]
 
-    dev = {Path(f).stem: split(f) for f in config.dev_files}
-    metrics = {**metrics, "dev": dev, "test": {Path(f).stem: split(f) for f in report_files}}
+    dev = {source_name(f): split(f) for f in config.dev_files}
+    metrics = {**metrics, "dev": dev, "test": {source_name(f): split(f) for f in report_files}}
     settings = ModelSettings(
         encoding=config.encoding,
         pooling=config.pooling,
