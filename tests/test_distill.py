@@ -141,3 +141,18 @@ def test_distill_refuses_a_dev_file_as_transfer_source(tiny_base, tiny_model_dir
         distill(config, [tiny_model_dir], small_data, tmp_path / "s", extra_sources=[small_data / "dev_rw.jsonl"])
     with pytest.raises(ValueError, match="at least one teacher"):
         distill(config, [], small_data, tmp_path / "s")
+
+
+def test_a_recipe_may_train_on_part_of_a_file(tiny_config, tiny_model_dir, small_data, tmp_path):
+    """``train.jsonl@train`` (a file less its held-out dev part) works wherever a file name does."""
+    pytest.importorskip("spacy")
+    from newsstance.eval.corpora import read_examples
+    from newsstance.settings import file_sha256
+
+    config = tiny_config(train_files=("train.jsonl@train",))
+    out = tmp_path / "student"
+    distill(config, [tiny_model_dir], small_data, out, max_pairs=5, device="cpu")
+    settings = json.loads((out / "newsstance.json").read_text())
+    assert settings["data"]["train.jsonl@train"] == file_sha256(small_data / "train.jsonl")
+    assert settings["metrics"]["distillation"]["gold_examples"] == len(read_examples(small_data / "train.jsonl@train"))
+    assert len(read_examples(small_data / "train.jsonl@train")) < len(read_examples(small_data / "train.jsonl"))

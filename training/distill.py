@@ -17,8 +17,8 @@ import numpy as np
 from newsstance import backends
 from newsstance.backends import cpu
 from newsstance.classifier import StanceClassifier
-from newsstance.eval.corpora import source_exists
-from newsstance.settings import ModelSettings, file_sha256
+from newsstance.eval.corpora import source_exists, source_sha256
+from newsstance.settings import ModelSettings
 
 from .config import TrainConfig
 from .data import load_newsmtsc
@@ -155,7 +155,7 @@ def distill(
         teachers=described,
         construction={
             "sources": {
-                f"{p.parent.name}/{p.name}": file_sha256(p)
+                f"{p.parent.name}/{p.name}": source_sha256(p)
                 for p in [*(data_dir / f for f in config.train_files), *map(Path, extra_sources)]
             },
             "max_pairs": max_pairs,
