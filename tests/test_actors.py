@@ -196,3 +196,15 @@ def test_a_lone_proper_noun_in_a_persons_role_is_a_person_on_the_parse():
     sentence = _doc(["Carson", "took", "the", "lead", "from", "Trump"], ["NNP", "VBD", "DT", "NN", "IN", "NNP"],
                     ["nsubj", "ROOT", "det", "dobj", "prep", "pobj"], [1, 1, 3, 1, 3, 4])  # fmt: skip
     assert found(sentence) == [(0, 6), (26, 31)]
+
+
+def test_a_person_after_town_of_is_a_place():
+    from newsstance.articles.actors import place_if_named_so
+
+    text = "She grew up in the fishing town of Orlen and met Vera Holm there."
+    orlen, holm = text.index("Orlen"), text.index("Vera Holm")
+    assert place_if_named_so(text, (orlen, orlen + 5, "PERSON")) == (orlen, orlen + 5, "GPE")
+    assert place_if_named_so(text, (holm, holm + 9, "PERSON")) == (holm, holm + 9, "PERSON")
+    assert place_if_named_so(text, (orlen, orlen + 5, "ORG")) == (orlen, orlen + 5, "ORG")  # only persons move
+    text = "Secretary of State Mike Pompeo spoke."
+    assert place_if_named_so(text, (19, 30, "PERSON"))[2] == "PERSON"

@@ -48,6 +48,10 @@ _ALIAS_TO_COUNTRY = {alias: name for name, aliases in COUNTRY_ALIASES.items() fo
 _MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|[<>]")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _POSSESSIVE_NP = re.compile(r"^(.+?)['’]s\s+\S")
+_PLACE_OF = re.compile(
+    r"\b(?:town|city|village|port|province|region|county|district|island|state) of\s+$", re.IGNORECASE
+)
+"""Words after which a name is a place, whatever NER says ("the fishing town of Orlen")."""
 _INTRODUCED_ALIAS = re.compile(r"^\s*(?:\(\s*|,?\s+or\s+)([A-Z][\w.&-]*[A-Za-z])\s*\)?")
 
 
@@ -155,6 +159,14 @@ def titled_names(text: str) -> list[tuple[int, int, str]]:
             start = m.start(1) + words[0].start()
             out.append((start, m.start(1) + words[-1].end(), "PERSON"))
     return out
+
+
+def place_if_named_so(text: str, entity: tuple[int, int, str]) -> tuple[int, int, str]:
+    """A PERSON entity right after "town of", "city of", ... is a place (GPE), whatever NER said."""
+    start, end, label = entity
+    if label == "PERSON" and _PLACE_OF.search(text, max(0, start - 40), start):
+        return start, end, "GPE"
+    return entity
 
 
 def build_actors(

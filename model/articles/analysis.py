@@ -17,7 +17,16 @@ from typing import Any, Protocol
 
 from ..encoding import Span, Target
 from ..stance import LABELS, Stance
-from .actors import ENTITY_TYPES, ActorDraft, Candidate, build_actors, clean_span, find_mentions, given_actors
+from .actors import (
+    ENTITY_TYPES,
+    ActorDraft,
+    Candidate,
+    build_actors,
+    clean_span,
+    find_mentions,
+    given_actors,
+    place_if_named_so,
+)
 from .coref import Link, resolve
 from .nlp import load_pipeline
 from .parsing import Parse, parse
@@ -189,9 +198,10 @@ def read_actors(
     parsed = parse(texts, nlp if nlp is not None else load_pipeline(), batch_size=max(1, batch_size))
     drafts: list[list[ActorDraft]] = []
     for text, p in zip(texts, parsed):
-        wanted = [e for e in p.entities if e[2] in entity_types]
+        entities = [place_if_named_so(text, e) for e in p.entities]
+        wanted = [e for e in entities if e[2] in entity_types]
         found = build_actors(text, wanted, entity_types, p.docs) if actors is None else given_actors(actors)
-        find_mentions(text, found, {clean_span(text, s, e): label for s, e, label in p.entities})
+        find_mentions(text, found, {clean_span(text, s, e): label for s, e, label in entities})
         if coreference is not None:
             for link in coreference(text, found, p):
                 found[link.actor].mentions.append(Candidate(link.start, link.end, "", False, link.kind))
