@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .corpora import Example, read_examples, source_exists, split_source
+from .corpora import Example, read_examples, source_exists, source_sha256
 
 BENCHMARKS = {
     "newsmtsc-test-rw": "newsmtsc/test_rw.jsonl",
@@ -48,8 +47,7 @@ def load_benchmark(name: str, data_dir: str | Path = "../shared/data") -> Benchm
     marked), NewsTSC's format, or the flat format ``{text, start, end, label}`` (label a name or
     -1/0/1)."""
     name, path = resolve(name, data_dir)
-    raw = split_source(path)[0].read_bytes()
     examples = read_examples(path)
     if not examples:
         raise ValueError(f"{path} holds no examples")
-    return Benchmark(name, path, hashlib.sha256(raw).hexdigest(), tuple(examples))
+    return Benchmark(name, path, source_sha256(path), tuple(examples))

@@ -34,15 +34,18 @@ GRID = np.exp(np.linspace(math.log(0.25), math.log(8.0), 1201))
 """Candidate temperatures, evenly spaced in log space (steps of 0.3%)."""
 
 
+def _log_softmax(log_probs: np.ndarray, temperature: float) -> np.ndarray:
+    z = log_probs / temperature
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
 def nll(log_probs: np.ndarray, gold: np.ndarray, temperature: float) -> float:
     """Mean negative log-likelihood of ``gold`` under ``softmax(log_probs / temperature)``.
 
     ``log_probs`` may be log-softmax outputs instead of logits: they differ by a constant per
     row, which the softmax ignores at any temperature."""
-    z = log_probs / temperature
-    z = z - z.max(axis=1, keepdims=True)
-    log_norm = np.log(np.exp(z).sum(axis=1))
-    return float(np.mean(log_norm - z[np.arange(len(gold)), gold]))
+    return float(-np.mean(_log_softmax(log_probs, temperature)[np.arange(len(gold)), gold]))
 
 
 def fit_temperature(log_probs: np.ndarray, gold: np.ndarray) -> float:
@@ -54,10 +57,7 @@ def fit_temperature(log_probs: np.ndarray, gold: np.ndarray) -> float:
 
 
 def _probs(log_probs: np.ndarray, temperature: float) -> list[dict[str, float]]:
-    z = log_probs / temperature
-    p = np.exp(z - z.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
-    return [dict(zip(LABELS, row.tolist())) for row in p]
+    return [dict(zip(LABELS, row.tolist())) for row in np.exp(_log_softmax(log_probs, temperature))]
 
 
 def dev_predictions(clf: Any, names: Sequence[str], data_dir: str | Path, batch_size: int = 64):

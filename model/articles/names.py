@@ -96,6 +96,9 @@ PERSON_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "dobj", "pobj", "conj", "
 WEAK_LABELS = frozenset({"", "FAC", "PRODUCT", "WORK_OF_ART"})
 """Entity labels spaCy's small model gives surnames it does not know ("Tillerson" as PRODUCT)."""
 _OWN_MODIFIERS = frozenset({"det", "amod", "compound", "poss", "nummod"})
+_NOT_LONE_NAMES = frozenset(NOT_NAMES | TITLES)
+_CAPITALISED_STOPS = frozenset({"The", "I", "A", "US", "May", "Will", "Mr", "Ms", "Mrs"})
+"""Stop words written with a capital outside headlines too."""
 
 
 def parsed_persons(
@@ -119,7 +122,7 @@ def _lone_name(token: Any) -> bool:
     word = token.text
     if token.tag_ != "NNP" or not word.istitle() or len(word) < 3 or not word.replace("'", "").isalpha():
         return False
-    if token.is_stop or word.casefold() in NOT_NAMES | TITLES:
+    if token.is_stop or word.casefold() in _NOT_LONE_NAMES:
         return False
     if token.dep_ not in PERSON_DEPS or token.ent_type_ not in WEAK_LABELS:
         return False
@@ -139,6 +142,3 @@ def _headline(sentence: Any) -> bool:
     word inside it ("Takes Lead From Trump", "Says He Has Cancer")."""
     inner = list(sentence)[1:]
     return any(t.is_stop and t.text.istitle() and t.text not in _CAPITALISED_STOPS for t in inner)
-
-
-_CAPITALISED_STOPS = frozenset({"The", "I", "A", "US", "May", "Will", "Mr", "Ms", "Mrs"})
