@@ -1,6 +1,6 @@
 """The reliability cases, end to end, against the real `newsstance score` command.
 
-    python -m newsstance.eval.adversarial [--model DIR] [--backend torch]
+    newsstance bench adversarial [--model DIR] [--backend torch]
 
 Each case builds its inputs in a fresh temporary folder, runs the command as a user would (one
 process per run), and reports the last run's exit status, the rows and failures it left, and
@@ -9,7 +9,6 @@ whether every input file kept its bytes. A table in Markdown is printed at the e
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -200,24 +199,23 @@ def run_case(name: str, case: Case, base: list[str]) -> dict:
         }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default=None)
-    parser.add_argument("--backend", default="torch")
-    args = parser.parse_args(argv)
-    base = [sys.executable, "-m", "newsstance.cli", "score", "--quiet", "--backend", args.backend]
-    base += ["--model", str(Path(args.model).resolve())] if args.model else []
-    rows = [run_case(name, case, base) for name, case in CASES.items()]
-    print("| case | exit | rows | errors | inputs kept | valid JSON | last line on stderr |")
-    print("|---|---|---|---|---|---|---|")
+def run_cases(model: str | Path | None = None, backend: str = "torch") -> list[dict]:
+    """Every case of :data:`CASES`, each against ``newsstance score`` with this model and backend."""
+    base = [sys.executable, "-m", "newsstance", "score", "--quiet", "--backend", backend]
+    base += ["--model", str(Path(model).resolve())] if model else []
+    return [run_case(name, case, base) for name, case in CASES.items()]
+
+
+def table(rows: list[dict]) -> str:
+    """The cases' outcomes as a Markdown table."""
+    lines = [
+        "| case | exit | rows | errors | inputs kept | valid JSON | last line on stderr |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         message = r["message"].replace("|", "\\|")
-        print(
+        lines.append(
             f"| {r['case']} | {r['exit']} | {r['rows']} | {r['errors']} | {'yes' if r['inputs kept'] else 'NO'} "
             f"| {'yes' if r['valid JSON'] else 'NO'} | {message} |"
         )
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return "\n".join(lines)

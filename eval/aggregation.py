@@ -1,6 +1,6 @@
 """How should sentence stances add up to a passage's and an article's? Variants, on article gold.
 
-    python -m newsstance.eval.aggregation [--model DIR] [--benchmark seeds]
+    newsstance bench aggregation [--model DIR] [--benchmark seeds]
 
 The shipped rule is the plain mean of the probability vectors of the sentences that refer to
 the actor. The variants weigh the evidence differently:
@@ -17,8 +17,6 @@ Each is scored on the benchmark's passage and article gold, on the same covered 
 
 from __future__ import annotations
 
-import argparse
-import sys
 from typing import Any
 
 from newsstance.stance import LABELS
@@ -103,27 +101,17 @@ def _paired_gain(gold: list[str], base: list[str], other: list[str], n: int = 10
     return float(np.percentile(gains, 2.5)), float(np.percentile(gains, 97.5))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default=None)
-    parser.add_argument("--benchmark", default="seeds")
-    parser.add_argument("--backend", default="auto")
-    args = parser.parse_args(argv)
-    import newsstance
-
-    clf = newsstance.load(args.model, backend=args.backend)
-    result = compare(clf, args.benchmark)
-    print("| aggregation | passage F1m [95% CI] (n), gain over mean [95% CI] | article F1m, the same |")
-    print("|---|---|---|")
+def table(result: dict[str, Any]) -> str:
+    """:func:`compare`'s result as a Markdown table, in percent."""
+    lines = [
+        "| aggregation | passage F1m [95% CI] (n), gain over mean [95% CI] | article F1m, the same |",
+        "|---|---|---|",
+    ]
     for variant, r in result.items():
         cells = [
             f"{100 * r[lv]['f1m']:.1f} [{100 * r[lv]['ci95']['f1m'][0]:.1f}, {100 * r[lv]['ci95']['f1m'][1]:.1f}] "
             f"({r[lv]['n']}), {100 * r[lv]['vs_mean_ci95'][0]:+.1f} to {100 * r[lv]['vs_mean_ci95'][1]:+.1f}"
             for lv in ("passage", "article")
         ]
-        print(f"| {variant} | " + " | ".join(cells) + " |")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        lines.append(f"| {variant} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

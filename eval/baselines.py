@@ -9,7 +9,7 @@ from pathlib import Path
 from newsstance.encoding import Target, check_text
 from newsstance.stance import LABELS, Stance
 
-from .corpora import read_examples
+from .corpora import read_examples, resolve_data_dir
 
 BASELINES = ("majority", "vader")
 
@@ -56,9 +56,9 @@ class VaderBaseline:
         return out
 
 
-def load_baseline(name: str, data_dir: str | Path):
+def load_baseline(name: str, data_dir: str | Path | None = None):
     if name == "majority":
-        return MajorityBaseline.from_newsmtsc(Path(data_dir) / "newsmtsc" / "train.jsonl")
+        return MajorityBaseline.from_newsmtsc(resolve_data_dir(data_dir) / "newsmtsc" / "train.jsonl")
     if name == "vader":
         return VaderBaseline()
     raise ValueError(f"unknown baseline {name!r}; choose from {BASELINES}")

@@ -1,8 +1,8 @@
 """Throughput and memory benchmarks (targets live here, not in timed tests).
 
-    python -m newsstance.eval.bench analyze --repeat 50      # analyze_many on the seed articles
-    python -m newsstance.eval.bench score --articles 1000    # `score` over generated mixed-length articles
-    python -m newsstance.eval.bench huge --chars 880000     # actors and pronouns in one huge paragraph
+    newsstance bench analyze --repeat 50      # analyze_many on the seed articles
+    newsstance bench score --articles 1000    # `score` over generated mixed-length articles
+    newsstance bench huge --chars 880000      # actors and pronouns in one huge paragraph
 
 Articles are built from the repository's own seed articles (and the reference seed in
 ../shared/seeds when present), so no dataset text is needed.
@@ -10,11 +10,9 @@ Articles are built from the repository's own seed articles (and the reference se
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import resource
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -37,19 +35,29 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bench_analyze(args: argparse.Namespace) -> dict:
-    clf = newsstance.load(args.model, device=args.device, backend=args.backend)
-    texts = seed_articles() * args.repeat
-    extra = {"coreference": None} if args.no_coreference else {}
-    clf.analyze_many(texts[:4], batch_size=args.batch_size, **extra)  # warm-up: spaCy, the model, the name list
+def bench_analyze(
+    model: str | None = None,
+    backend: str = "auto",
+    device: str | None = None,
+    threads: int | None = None,
+    repeat: int = 50,
+    batch_size: int = 32,
+    coreference: bool = True,
+) -> dict:
+    """Articles, mentions and sentence × actor pairs per second of ``analyze_many`` on ``repeat``
+    copies of the seed articles, after a warm-up."""
+    clf = newsstance.load(model, device=device, backend=backend, threads=threads)
+    texts = seed_articles() * repeat
+    extra = {} if coreference else {"coreference": None}
+    clf.analyze_many(texts[:4], batch_size=batch_size, **extra)  # warm-up: spaCy, the model, the name list
     started = time.perf_counter()
-    analyses = clf.analyze_many(texts, batch_size=args.batch_size, **extra)
+    analyses = clf.analyze_many(texts, batch_size=batch_size, **extra)
     seconds = time.perf_counter() - started
     mentions = sum(len(a.mentions) for a in analyses)
     pairs = sum(s.sentences for a in analyses for s in a.article_stances)
     return {
         "backend": clf.backend,
-        "coreference": not args.no_coreference,
+        "coreference": coreference,
         "articles": len(texts),
         "seconds": seconds,
         "articles_per_s": len(texts) / seconds,
@@ -67,19 +75,29 @@ def mixed_articles(n: int, max_paragraphs: int = 12, seed: int = 0) -> Iterator[
         yield "\n\n".join(rng.choice(paragraphs) for _ in range(rng.randint(1, max_paragraphs)))
 
 
-def bench_score(args: argparse.Namespace) -> dict:
+def bench_score(
+    model: str | None = None,
+    backend: str = "auto",
+    device: str | None = None,
+    threads: int | None = None,
+    articles: int = 1000,
+    max_paragraphs: int = 12,
+    batch_size: int = 32,
+    show_progress_bar: bool = True,
+) -> dict:
+    """Articles per second and peak memory of ``score_files`` over ``articles`` generated articles."""
     from newsstance.batch.scoring import score_files
 
-    clf = newsstance.load(args.model, device=args.device, backend=args.backend)
+    clf = newsstance.load(model, device=device, backend=backend, threads=threads)
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "articles.jsonl"
         with open(source, "w", encoding="utf-8") as f:
-            for i, text in enumerate(mixed_articles(args.articles, args.max_paragraphs)):
+            for i, text in enumerate(mixed_articles(articles, max_paragraphs)):
                 f.write(json.dumps({"id": f"a{i}", "text": text}) + "\n")
         words = sum(len(json.loads(line)["text"].split()) for line in source.open())
         rss_before = peak_rss_mb()
         summary = score_files(
-            clf, [str(source)], Path(tmp) / "out.jsonl", batch_size=args.batch_size, show_progress_bar=not args.quiet
+            clf, [str(source)], Path(tmp) / "out.jsonl", batch_size=batch_size, show_progress_bar=show_progress_bar
         )
     return {
         "backend": clf.backend,
@@ -93,12 +111,12 @@ def bench_score(args: argparse.Namespace) -> dict:
     }
 
 
-def bench_huge(args: argparse.Namespace) -> dict:
-    """Finding the actors and their pronouns in one paragraph of ``--chars`` characters (no model)."""
+def bench_huge(chars: int = 220_000) -> dict:
+    """Finding the actors and their pronouns in one paragraph of ``chars`` characters (no model)."""
     from newsstance.articles.analysis import read_actors
 
     sentence = "Sarah Mitchell met the council and David Miller on Monday. She said the plan was sound. "
-    text = (sentence * (args.chars // len(sentence) + 1))[: args.chars]
+    text = (sentence * (chars // len(sentence) + 1))[:chars]
     started = time.perf_counter()
     _, (actors,) = read_actors([text])
     return {
@@ -109,29 +127,10 @@ def bench_huge(args: argparse.Namespace) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["analyze", "score", "huge"])
-    parser.add_argument("--chars", type=int, default=220_000, help="huge: the paragraph's length")
-    parser.add_argument("--repeat", type=int, default=50, help="analyze: copies of the seed articles")
-    parser.add_argument("--articles", type=int, default=1000, help="score: generated articles")
-    parser.add_argument("--max-paragraphs", type=int, default=12, help="score: longest generated article")
-    parser.add_argument("--backend", default="auto")
-    parser.add_argument("--model", default=None)
-    parser.add_argument("--device", default=None)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--quiet", action="store_true")
-    parser.add_argument("--no-coreference", action="store_true", help="analyze: names only")
-    args = parser.parse_args(argv)
+def environment(model: str | None = None) -> dict:
+    """What a benchmark figure holds for: the model, torch's threads and the CPU."""
     import torch
 
-    result = {"analyze": bench_analyze, "score": bench_score, "huge": bench_huge}[args.what](args)
     from newsstance.backends import cpu
 
-    result |= {"torch_threads": torch.get_num_threads(), "model": args.model or "default", "cpu": cpu.describe()}
-    print(json.dumps(result, indent=2))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return {"torch_threads": torch.get_num_threads(), "model": model or "default", "cpu": cpu.describe()}

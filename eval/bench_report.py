@@ -1,6 +1,6 @@
 """Time ``newsstance report`` on a generated corpus of score rows with outlet and date fields.
 
-    python -m newsstance.eval.bench_report --rows 1000000 [--format jsonl|csv|parquet] [--out DIR]
+    newsstance bench report --rows 1000000 [--format jsonl|csv|parquet] [--out DIR]
 
 The rows are made up (actors, outlets, dates and probabilities drawn from a seeded generator,
 with per-outlet leanings and slow trends so the plots have something to show); no model runs.
@@ -10,7 +10,6 @@ peak RSS read from the kernel (``wait4``).
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import subprocess
@@ -90,40 +89,38 @@ def generate_scores(path: str | Path, rows: int, seed: int = 0, actors: int = 30
     return path
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m newsstance.eval.bench_report", description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--format", default="jsonl", choices=["jsonl", "csv", "parquet"])
-    parser.add_argument("--out", default=None, help="folder for the corpus and the report (default: a temporary one)")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
+def time_report(rows: int = 1_000_000, fmt: str = "jsonl", out: str | Path | None = None, seed: int = 0) -> dict:
+    """Generate ``rows`` score rows as ``fmt`` in ``out`` (default: a temporary folder), then time
+    ``newsstance report`` on them: seconds, peak RSS and the page's size."""
+    if fmt not in ("jsonl", "csv", "parquet"):
+        raise ValueError(f"unsupported format {fmt!r}: use jsonl, csv or parquet")
     with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
-        out = Path(args.out or tmp)
-        out.mkdir(parents=True, exist_ok=True)
-        scores = out / f"scores.{args.format}"
+        folder = Path(out or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        scores = folder / f"scores.{fmt}"
         t0 = time.perf_counter()  # generated in a child, so that this process stays small
         code = (
             "import sys; from newsstance.eval.bench_report import generate_scores as g; a = sys.argv; "
             "g(a[1], int(a[2]), int(a[3]))"
         )
-        subprocess.run([sys.executable, "-c", code, str(scores), str(args.rows), str(args.seed)], check=True)
-        print(f"generated {args.rows:,} rows in {time.perf_counter() - t0:.1f} s: {scores.stat().st_size / 1e6:.0f} MB")
-        report = out / "report.html"
-        command = [sys.executable, "-m", "newsstance.cli", "report", str(scores), "-o", str(report), "--overwrite"]
+        subprocess.run([sys.executable, "-c", code, str(scores), str(rows), str(seed)], check=True)
+        generated_s, scores_mb = time.perf_counter() - t0, scores.stat().st_size / 1e6
+        logger.info("generated %s rows in %.1f s: %.0f MB", f"{rows:,}", generated_s, scores_mb)
+        page = folder / "report.html"
+        command = [sys.executable, "-m", "newsstance", "report", str(scores), "-o", str(page), "--overwrite"]
         t0 = time.perf_counter()
         child = subprocess.Popen(command)
         _, status, usage = os.wait4(child.pid, 0)  # this child's own peak, not the largest child's
         child.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - t0
         if child.returncode:
-            raise SystemExit(f"newsstance report failed with exit status {child.returncode}")
-        peak = usage.ru_maxrss / 1024**2  # kB -> GB
-        print(
-            f"report on {args.rows:,} rows ({args.format}): {seconds:.1f} s, peak RSS {peak:.2f} GB, "
-            f"{report.stat().st_size / 1e3:.0f} kB of HTML"
-        )
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+            raise RuntimeError(f"newsstance report failed with exit status {child.returncode}")
+        return {
+            "rows": rows,
+            "format": fmt,
+            "generated_s": generated_s,
+            "scores_mb": scores_mb,
+            "seconds": seconds,
+            "peak_rss_gb": usage.ru_maxrss / 1024**2,  # kB -> GB
+            "html_kb": page.stat().st_size / 1e3,
+        }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .corpora import Example, read_examples, source_exists, source_sha256
+from .corpora import DATA_ENV, Example, read_examples, resolve_data_dir, source_exists, source_sha256
 
 BENCHMARKS = {
     "newsmtsc-test-rw": "newsmtsc/test_rw.jsonl",
@@ -29,12 +29,14 @@ class Benchmark:
         return [e.label for e in self.examples]
 
 
-def resolve(name: str, data_dir: str | Path) -> tuple[str, Path]:
-    """A benchmark name (see :data:`BENCHMARKS`) under ``data_dir``, or a JSONL file path."""
+def resolve(name: str, data_dir: str | Path | None = None) -> tuple[str, Path]:
+    """A benchmark name (see :data:`BENCHMARKS`) under the data folder, or a JSONL file path."""
     if name in BENCHMARKS:
-        path = Path(data_dir) / BENCHMARKS[name]
+        path = resolve_data_dir(data_dir) / BENCHMARKS[name]
         if not source_exists(path):
-            raise FileNotFoundError(f"{path} not found; pass the folder holding newsmtsc/ with --data-dir")
+            raise FileNotFoundError(
+                f"{path} not found; pass the folder holding newsmtsc/ with --data-dir (or set {DATA_ENV})"
+            )
         return name, path
     path = Path(name)
     if source_exists(path):
@@ -42,7 +44,7 @@ def resolve(name: str, data_dir: str | Path) -> tuple[str, Path]:
     raise ValueError(f"unknown benchmark {name!r}; use one of {sorted(BENCHMARKS)} or a JSONL file path")
 
 
-def load_benchmark(name: str, data_dir: str | Path = "../shared/data") -> Benchmark:
+def load_benchmark(name: str, data_dir: str | Path | None = None) -> Benchmark:
     """Read a benchmark in NewsMTSC's native format (one example per target, further mentions
     marked), NewsTSC's format, or the flat format ``{text, start, end, label}`` (label a name or
     -1/0/1)."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,17 @@ FLAT_LABELS = {"-1": "negative", "0": "neutral", "1": "positive", **{label: labe
 DEV_SHARE = 15
 """Percent of a file's sentences in its ``@dev`` part."""
 PARTS = ("dev", "train")
+DATA_ENV = "NEWSSTANCE_DATA"
+"""The environment variable naming the data folder (the one holding newsmtsc/ and newstsc/)."""
+DEFAULT_DATA_DIR = Path("../shared/data")
+"""The data folder when neither ``--data-dir`` nor :data:`DATA_ENV` names one."""
+
+
+def resolve_data_dir(given: str | Path | None = None) -> Path:
+    """The data folder: ``given`` when set, else ``$NEWSSTANCE_DATA``, else :data:`DEFAULT_DATA_DIR`."""
+    if given is not None and str(given) != "":
+        return Path(given)
+    return Path(os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR)
 
 
 @dataclass(frozen=True)

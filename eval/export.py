@@ -32,7 +32,7 @@ def passes_check(results: dict[str, dict[str, Any]], check: dict[str, Any] = CHE
 
 
 def export(
-    model_dir: str | Path, backend: str, data_dir: str | Path = "../shared/data", batch_size: int = 32
+    model_dir: str | Path, backend: str, data_dir: str | Path | None = None, batch_size: int = 32
 ) -> dict[str, Any]:
     """Score ``backend`` against ``torch`` on the check's benchmarks and save the record."""
     import newsstance

@@ -85,7 +85,7 @@ def evaluate(
     benchmarks: Sequence[str] = ("newsmtsc-test-rw", "newsmtsc-test-mt"),
     baselines: Sequence[str] = (),
     probes: bool = False,
-    data_dir: str | Path = "../shared/data",
+    data_dir: str | Path | None = None,
     out: str | Path | None = None,
     batch_size: int = 32,
     device: str | None = None,
@@ -130,9 +130,9 @@ def evaluate(
             entry["probes"] = run_probes(system, probe_set, batch_size)
         report["systems"][name] = entry
     if out is not None:
-        from .report import write_report
+        from .results import write_results
 
-        write_report(report, Path(out))
+        write_results(report, Path(out))
     return report
 
 

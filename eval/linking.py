@@ -1,6 +1,6 @@
 """How well article reading finds the targets of NewsMTSC: pronoun links and name recall.
 
-    python -m newsstance.eval.linking [--data-dir ../shared/data] [--files dev_rw.jsonl dev_mt.jsonl]
+    newsstance bench linking [--data-dir DIR] [--files dev_rw.jsonl dev_mt.jsonl]
 
 * **Pronoun links**: the actors are given by name (each named target's main mention; every
   NewsMTSC target is a person, so they are given as PERSON), the resolver runs on the sentence,
@@ -14,9 +14,7 @@ A sentence is one NewsMTSC line, so links here never cross a sentence.
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +22,8 @@ from typing import Any
 
 from newsstance.articles.analysis import read_actors
 from newsstance.articles.coref import PRONOUNS, resolve
+
+from .corpora import resolve_data_dir
 
 FILES = ("dev_rw.jsonl", "dev_mt.jsonl")
 ADJUDICATED = Path(__file__).resolve().parent / "adjudication" / "newsmtsc_dev_pronouns.json"
@@ -135,32 +135,29 @@ def name_recall(sentences: Sequence[dict[str, Any]], batch_size: int = 256) -> d
     return {"targets": total, "found": found, "recall": found / total if total else float("nan"), "misses": misses}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data-dir", default="../shared/data")
-    parser.add_argument("--files", nargs="+", default=list(FILES))
-    parser.add_argument("--out", default=None, help="write every wrong link and missed name here (JSON)")
-    args = parser.parse_args(argv)
-    sentences = [s for f in args.files for s in _sentences(Path(args.data_dir) / "newsmtsc" / f)]
+def measure(data_dir: str | Path | None = None, files: Sequence[str] = FILES) -> dict[str, Any]:
+    """Pronoun links (against the gold and the adjudicated links) and name recall on NewsMTSC ``files``."""
+    folder = resolve_data_dir(data_dir) / "newsmtsc"
+    sentences = [s for f in files for s in _sentences(folder / f)]
     adjudicated = {}
     if ADJUDICATED.is_file():
         adjudicated = {tuple(e["key"]): e["correct"] for e in json.loads(ADJUDICATED.read_text(encoding="utf-8"))}
-    links, names = pronoun_links(sentences, adjudicated), name_recall(sentences)
+    return {"files": list(files), "links": pronoun_links(sentences, adjudicated), "names": name_recall(sentences)}
+
+
+def summary(result: dict[str, Any]) -> str:
+    """:func:`measure`'s figures in a few lines."""
+    links, names = result["links"], result["names"]
     bound = "at least " if links["not_adjudicated"] else ""  # an unjudged link counts as wrong
-    print(
-        f"pronoun links ({', '.join(args.files)}): precision {bound}{links['precision']:.3f} "
+    lines = [
+        f"pronoun links ({', '.join(result['files'])}): precision {bound}{links['precision']:.3f} "
         f"(against the gold alone {links['precision_against_gold']:.3f}; {links['links']} links, "
         f"{len(links['outside_gold'])} outside the gold judged by hand, {links['not_adjudicated']} not yet judged), "
         f"recall {links['recall']:.3f} ({links['in_gold']}/{links['gold']}); "
         f"{links['gold_they_it_not_attempted']} gold they/it mentions not attempted"
-    )
-    for rule, r in links["by_rule"].items():
-        print(f"  rule {rule}: {r['links']} links, precision {r['precision']:.3f}")
-    print(f"name recall, no actors given: {names['recall']:.3f} ({names['found']}/{names['targets']})")
-    if args.out:
-        Path(args.out).write_text(json.dumps({"links": links, "names": names}, indent=1), encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    ]
+    lines += [
+        f"  rule {rule}: {r['links']} links, precision {r['precision']:.3f}" for rule, r in links["by_rule"].items()
+    ]
+    lines.append(f"name recall, no actors given: {names['recall']:.3f} ({names['found']}/{names['targets']})")
+    return "\n".join(lines)

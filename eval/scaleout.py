@@ -1,7 +1,7 @@
 """Scale-out checks and benchmarks: ``newsstance score --engine dask`` against ``--engine local``.
 
-    python -m newsstance.eval.scaleout same-rows --articles 200     # seeds + generated: rows equal?
-    python -m newsstance.eval.scaleout throughput --articles 1000   # local, Dask 1 and 2 workers
+    newsstance bench scaleout same-rows --articles 200     # seeds + generated: rows equal?
+    newsstance bench scaleout throughput --articles 1000   # local, Dask 1 and 2 workers
 
 Every run is the real command in its own process. Memory is the peak of the summed RSS of the
 command and every process it starts (the cluster's workers), sampled every 0.1 s; CPU seconds
@@ -11,13 +11,13 @@ Articles are generated from the seed articles (:func:`newsstance.eval.bench.mixe
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from .bench import REPO, mixed_articles
@@ -42,7 +42,7 @@ def measure(args: list[str]) -> dict:
 
     output = Path(args[args.index("-o") + 1])
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "newsstance.cli", *args], env=ENV, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "newsstance", *args], env=ENV, stderr=subprocess.PIPE, text=True)
     root = psutil.Process(proc.pid)
     peak, cpu, first_row = 0, {}, None
     while proc.poll() is None:
@@ -89,10 +89,29 @@ def _rows(output: Path) -> dict[tuple, dict]:
     return keyed
 
 
-def same_rows(args: argparse.Namespace) -> dict:
-    common = ["--quiet", "--articles-per-task", str(args.articles_per_task), "--backend", args.backend]
+def _common(articles_per_task: int, backend: str, model: str | Path | None) -> list[str]:
+    model_args = ["--model", str(Path(model).resolve())] if model else []
+    return ["--quiet", "--articles-per-task", str(articles_per_task), "--backend", backend, *model_args]
+
+
+def _machine() -> dict:
+    from newsstance.backends import cpu
+
+    return {"cores": len(os.sched_getaffinity(0)), "cpu": cpu.describe()}
+
+
+def same_rows(
+    articles: int = 200,
+    articles_per_task: int = 64,
+    workers: int = 2,
+    backend: str = "auto",
+    model: str | Path | None = None,
+) -> dict:
+    """Score the seed articles and ``articles`` generated ones locally, on Dask into a file and on
+    Dask into a Parquet folder; are the rows the same?"""
+    common = _common(articles_per_task, backend, model)
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = _corpus(Path(tmp) / "corpus.jsonl", args.articles, seeds=True)
+        corpus = _corpus(Path(tmp) / "corpus.jsonl", articles, seeds=True)
         outputs = {
             "local": Path(tmp) / "local.jsonl",
             "dask_file": Path(tmp) / "dask.jsonl",
@@ -100,7 +119,7 @@ def same_rows(args: argparse.Namespace) -> dict:
         }
         runs = {}
         for name, out in outputs.items():
-            engine = [] if name == "local" else ["--engine", "dask", "--workers", str(args.workers)]
+            engine = [] if name == "local" else ["--engine", "dask", "--workers", str(workers)]
             target = f"{out}/" if name == "dask_directory" else str(out)
             runs[name] = measure(["score", str(corpus), "-o", target, *common, *engine])
         reference = _rows(outputs["local"])
@@ -114,45 +133,30 @@ def same_rows(args: argparse.Namespace) -> dict:
                 "label_differs": sum(got[k]["label"] != reference[k]["label"] for k in both),
                 "max_score_diff": max((abs(got[k]["score"] - reference[k]["score"]) for k in both), default=0.0),
             }
-    return result
+    return result | _machine()
 
 
-def throughput(args: argparse.Namespace) -> dict:
-    common = ["--quiet", "--articles-per-task", str(args.articles_per_task), "--backend", args.backend]
+def throughput(
+    articles: int = 1000,
+    articles_per_task: int = 64,
+    workers: Sequence[int] = (1, 2),
+    backend: str = "auto",
+    model: str | Path | None = None,
+) -> dict:
+    """Wall time, memory and CPU of ``score`` on ``articles`` generated articles: locally, then on
+    a local Dask cluster of each size in ``workers``."""
+    common = _common(articles_per_task, backend, model)
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = _corpus(Path(tmp) / "corpus.jsonl", args.articles, seeds=False)
+        corpus = _corpus(Path(tmp) / "corpus.jsonl", articles, seeds=False)
         runs = {"local": measure(["score", str(corpus), "-o", f"{tmp}/local.jsonl", *common])}
-        for n in args.workers_list:
+        for n in workers:
             out = f"{tmp}/dask{n}.jsonl"
             runs[f"dask_{n}_workers"] = measure(
                 ["score", str(corpus), "-o", out, *common, "--engine", "dask", "--workers", str(n)]
             )
     for r in runs.values():
-        r["articles_per_s"] = args.articles / r["seconds"]
+        r["articles_per_s"] = articles / r["seconds"]
     base = runs["local"]["seconds"]
     for r in runs.values():
         r["speed_vs_local"] = base / r["seconds"]
-    return {"articles": args.articles, "runs": runs}
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["same-rows", "throughput"])
-    parser.add_argument("--articles", type=int, default=None, help="generated articles (200 / 1000)")
-    parser.add_argument("--articles-per-task", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=2, help="same-rows: local cluster workers")
-    parser.add_argument("--workers-list", type=int, nargs="+", default=[1, 2], help="throughput: cluster sizes")
-    parser.add_argument("--backend", default="auto")
-    args = parser.parse_args(argv)
-    if args.articles is None:
-        args.articles = 200 if args.what == "same-rows" else 1000
-    result = {"same-rows": same_rows, "throughput": throughput}[args.what](args)
-    from newsstance.backends import cpu
-
-    result |= {"cores": len(os.sched_getaffinity(0)), "cpu": cpu.describe()}
-    print(json.dumps(result, indent=2))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return {"articles": articles, "runs": runs} | _machine()

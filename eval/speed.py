@@ -1,13 +1,13 @@
 """Inference speed of each backend, side by side, on the same inputs, in one run.
 
-    python -m newsstance.eval.speed [--model DIR] [--backends torch auto openvino-int8 onnx-int8] [--threads N]
+    newsstance bench speed [--model DIR ...] [--backends torch auto openvino-int8 onnx-int8] [--threads N]
 
 The output names the CPU (model, cores, and the instruction-set flags that decide which backend
 is fast: int8 dot products, bf16), because a ratio holds for its CPU class only, and says
 whether ``auto`` (the backend it resolved to, on this CPU) is at least as fast as float32
 PyTorch here.
 
-Per backend (each in its own process, so that peak memory is its own): model load time,
+Per model and backend (each in its own process, so that peak memory is its own): model load time,
 mentions/s over NewsMTSC test-rw (the median of three passes, after a first pass that is
 reported on its own: a long job runs at the former), p50/p95 latency of a single ``classify``, articles/s of the
 article pipeline on the seed articles, and peak RSS. A RoBERTa-base-sized classifier (random
@@ -17,22 +17,25 @@ the reference line.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
+from pathlib import Path
 
 from newsstance.backends import cpu
 
 from .bench import peak_rss_mb
+from .corpora import resolve_data_dir
 from .predict import predict
 
 PASSES = 3
+BACKENDS = ("torch", "auto", "openvino-int8", "onnx-int8")
 
 
-def _mentions(data_dir: str) -> tuple:
+def _mentions(data_dir: str | Path | None) -> tuple:
     from .benchmarks import load_benchmark
 
     return load_benchmark("newsmtsc-test-rw", data_dir).examples
@@ -47,7 +50,10 @@ def _passes(clf, examples, passes: int = PASSES) -> tuple[float, float]:
     return rates[0], statistics.median(rates[1:])
 
 
-def measure(model: str | None, backend: str, data_dir: str, repeat: int, threads: int | None) -> dict:
+def measure(
+    model: str | None, backend: str, data_dir: str | Path | None = None, repeat: int = 10, threads: int | None = None
+) -> dict:
+    """One backend's figures, measured in this process."""
     import newsstance
 
     from .bench import seed_articles
@@ -83,7 +89,7 @@ def measure(model: str | None, backend: str, data_dir: str, repeat: int, threads
     }
 
 
-def measure_reference(model: str | None, data_dir: str, threads: int | None) -> dict:
+def measure_reference(model: str | None, data_dir: str | Path | None = None, threads: int | None = None) -> dict:
     """A RoBERTa-base-sized StanceModel with random weights, fed the same encoded mentions."""
     import torch
     from transformers import RobertaConfig, RobertaModel
@@ -108,51 +114,61 @@ def measure_reference(model: str | None, data_dir: str, threads: int | None) -> 
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default=None)
-    parser.add_argument("--backends", nargs="+", default=["torch", "auto", "openvino-int8", "onnx-int8"])
-    parser.add_argument("--data-dir", default="../shared/data")
-    parser.add_argument("--repeat", type=int, default=10, help="copies of the seed articles for articles/s")
-    parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--one", default=None, help=argparse.SUPPRESS)  # child process: one backend
-    parser.add_argument("--no-reference", action="store_true")
-    args = parser.parse_args(argv)
+CHILD = "import json, sys; from newsstance.eval import speed; a = json.loads(sys.argv[1]); print(json.dumps({}))"
 
-    if args.one:
-        if args.one == "reference":
-            result = measure_reference(args.model, args.data_dir, args.threads)
-        else:
-            result = measure(args.model, args.one, args.data_dir, args.repeat, args.threads)
-        print(json.dumps(result))
-        return 0
-    rows = []
-    for backend in [*args.backends, *([] if args.no_reference else ["reference"])]:
-        cmd = [
-            sys.executable,
-            "-m",
-            "newsstance.eval.speed",
-            "--one",
-            backend,
-            "--data-dir",
-            args.data_dir,
-            "--repeat",
-            str(args.repeat),
-        ]
-        cmd += ["--model", args.model] if args.model else []
-        cmd += ["--threads", str(args.threads)] if args.threads else []
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-        rows.append(json.loads(out.strip().splitlines()[-1]))
+
+def _in_child(call: str, **kwargs) -> dict:
+    """Run ``speed.<call>(**kwargs)`` in a fresh process, so that its peak memory is its own."""
+    code = CHILD.format(f"speed.{call}(**a)")
+    out = subprocess.run([sys.executable, "-c", code, json.dumps(kwargs)], capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"measuring {kwargs.get('backend', call)} failed:\n{out.stderr.strip()}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def compare(
+    models: Sequence[str | None] = (None,),
+    backends: Sequence[str] = BACKENDS,
+    data_dir: str | Path | None = None,
+    repeat: int = 10,
+    threads: int | None = None,
+    reference: bool = True,
+) -> dict:
+    """Every model on every backend (and the RoBERTa-base-sized reference) measured in a process
+    of its own; ``None`` is the shipped model."""
+    data = str(resolve_data_dir(data_dir))
+    rows = [
+        {
+            "model": model_name(m),
+            **_in_child("measure", model=m, backend=b, data_dir=data, repeat=repeat, threads=threads),
+        }
+        for m in models
+        for b in backends
+    ]
+    if reference:
+        rows.append(
+            {"model": "reference", **_in_child("measure_reference", model=models[0], data_dir=data, threads=threads)}
+        )
+    return {"cpu": cpu.describe(), "rows": rows}
+
+
+def model_name(model: str | None) -> str:
+    return "shipped" if model in (None, "default") else Path(model).name
+
+
+def table(result: dict) -> str:
+    """The comparison as Markdown: the CPU, one row per model and backend (× torch: against the
+    first model on float32 PyTorch), and whether ``auto`` beats torch for each model."""
+    rows, machine = result["rows"], result["cpu"]
     base = next((r["mentions_per_s"] for r in rows if r["requested"] == "torch"), None)
     base_first = next((r["first_pass_mentions_per_s"] for r in rows if r["requested"] == "torch"), None)
-    machine = cpu.describe()
     lines = [
         f"CPU: {machine['model']}, {machine['cores']} cores available; flags: {' '.join(machine['flags']) or 'none'}"
         f" (int8 dot products: {'yes' if machine['int8_dot'] else 'no'}, bf16: {'yes' if machine['bf16'] else 'no'})",
         "",
-        "| backend | load (s) | mentions/s | × torch | first pass: mentions/s, × torch | p50 / p95 latency (ms) "
-        "| articles/s | peak RSS (MB) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| model | backend | load (s) | mentions/s | × torch | first pass: mentions/s, × torch "
+        "| p50 / p95 latency (ms) | articles/s | peak RSS (MB) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         speedup = f"{r['mentions_per_s'] / base:.2f}" if base else "–"
@@ -160,20 +176,21 @@ def main(argv: list[str] | None = None) -> int:
         first_speedup = f"{first / base_first:.2f}" if base_first else "–"
         name = r["backend"] if r["requested"] in (r["backend"], "reference") else f"{r['requested']} → {r['backend']}"
         lines.append(
-            f"| {name} | {r.get('load_s', float('nan')):.2f} | {r['mentions_per_s']:.1f} | {speedup} "
+            f"| {r.get('model', '')} | {name} | {r.get('load_s', float('nan')):.2f} "
+            f"| {r['mentions_per_s']:.1f} | {speedup} "
             f"| {first:.1f}, {first_speedup} "
             f"| {r.get('latency_ms_p50', float('nan')):.1f} / {r.get('latency_ms_p95', float('nan')):.1f} "
             f"| {r.get('articles_per_s', float('nan')):.2f} | {r['peak_rss_mb']:.0f} |"
         )
-    auto = next((r for r in rows if r["requested"] == "auto"), None)
-    if auto and base:
-        ratio = auto["mentions_per_s"] / base
+    for auto in (r for r in rows if r["requested"] == "auto"):
+        own = next((r for r in rows if r["requested"] == "torch" and r.get("model") == auto.get("model")), None)
+        if own is None:
+            continue
+        ratio = auto["mentions_per_s"] / own["mentions_per_s"]
         verdict = "at least as fast as" if ratio >= 1 else "SLOWER than"
-        lines += ["", f"auto → {auto['backend']}: {ratio:.2f}× torch float32 mentions/s, {verdict} torch on this CPU"]
-    print(json.dumps({"cpu": machine, "rows": rows}, indent=2))
-    print("\n".join(lines))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        lines += [
+            "",
+            f"{auto.get('model', '')}: auto → {auto['backend']}: {ratio:.2f}× its torch float32 mentions/s, "
+            f"{verdict} torch on this CPU",
+        ]
+    return "\n".join(lines)

@@ -12,6 +12,7 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .articles.rows import to_dataframe
 from .encoding import EncodingConfig
 from .settings import default_model_path
 from .stance import LABELS, Stance
@@ -31,6 +32,7 @@ __all__ = [
     "StanceClassifier",
     "default_model_path",
     "load",
+    "to_dataframe",
 ]
 
 __version__ = "0.1.0"

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from tqdm.auto import tqdm
 from transformers import AutoTokenizer
@@ -129,7 +130,24 @@ class StanceClassifier:
     ) -> list[Stance]:
         """Classify many (text, target) pairs; results come back in the input's order.
 
-        Inputs are sorted by length and batched, so similar lengths share a batch.
+        Inputs are sorted by length and batched, so similar lengths share a batch. The
+        probabilities are ``softmax(logits / temperature)``, with the temperature fitted on dev
+        and stored in the model's settings.
+        """
+        logits = torch.from_numpy(self.logits_many(items, batch_size, show_progress_bar))
+        probs = torch.softmax(logits / self.settings.temperature, dim=-1)
+        return [Stance.from_probs(p) for p in probs.tolist()]
+
+    def logits_many(
+        self,
+        items: Iterable[tuple[str, Target]],
+        batch_size: int = 32,
+        show_progress_bar: bool = False,
+    ) -> np.ndarray:
+        """The raw logits of many (text, target) pairs, before the temperature: a float32 array of
+        shape ``(len(items), len(LABELS))``, rows in the input's order, columns in ``LABELS`` order.
+
+        What a calibration fits the temperature on; :meth:`classify_many` turns them into results.
         """
         if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
@@ -144,14 +162,8 @@ class StanceClassifier:
             except (TypeError, ValueError) as err:
                 raise type(err)(f"item {n}: {err}") from err
         encoded = encode_many(self.tokenizer, resolved, self.encoding)
-        probs = self._predict(encoded, batch_size, show_progress_bar)
-        return [Stance.from_probs(p) for p in probs]
-
-    def _predict(
-        self, encoded: list[dict[str, list[int]]], batch_size: int, show_progress_bar: bool
-    ) -> list[list[float]]:
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]["input_ids"]))
-        out: list[list[float]] = [[]] * len(encoded)
+        out = np.zeros((len(encoded), len(LABELS)), dtype=np.float32)
         self.model.eval()
         with torch.inference_mode():
             for b in tqdm(
@@ -162,10 +174,8 @@ class StanceClassifier:
             ):
                 idx = order[b * batch_size : (b + 1) * batch_size]
                 batch = pad_batch([encoded[i] for i in idx], self.tokenizer.pad_token_id)
-                logits = self.model(**{k: v.to(self.device) for k, v in batch.items()}).float()
-                probs = torch.softmax(logits / self.settings.temperature, dim=-1)  # calibrated on dev
-                for i, p in zip(idx, probs.tolist()):
-                    out[i] = p
+                logits = self.model(**{k: v.to(self.device) for k, v in batch.items()})
+                out[idx] = logits.float().cpu().numpy()
         return out
 
     # -- articles ----------------------------------------------------------------------------

@@ -66,7 +66,7 @@ class ModelSettings:
         if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t) or t <= 0:
             raise ValueError(
                 f"temperature must be a positive number, got {self.temperature!r}; "
-                "refit it with `python -m newsstance.eval.calibrate --model DIR --write`"
+                "refit it with `newsstance calibrate --model DIR --write`"
             )
 
     def save(self, directory: str | Path) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 import string
 from pathlib import Path
 
@@ -111,19 +112,23 @@ def tiny_config(tiny_base):
     return lambda **changes: base.replace(**changes) if changes else base
 
 
-NEWSMTSC = Path(__file__).resolve().parents[2] / "shared" / "data" / "newsmtsc"
+RESOURCES = Path(__file__).resolve().parent / "resources"
+"""The tests' own corpora: invented sentences in NewsMTSC's and NewsTSC's native formats."""
 
 
 @pytest.fixture(scope="session")
-def small_data(tmp_path_factory) -> Path:
-    """The first lines of NewsMTSC's own files (read at test time, never copied into the repo)."""
-    if not NEWSMTSC.is_dir():
-        pytest.skip("needs ../shared/data/newsmtsc")
-    path = tmp_path_factory.mktemp("newsmtsc-small")
-    for name, n in [("train.jsonl", 30), ("dev_rw.jsonl", 8), ("dev_mt.jsonl", 6)]:
-        lines = (NEWSMTSC / name).read_text(encoding="utf-8").splitlines()[:n]
-        (path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+def data_dir(tmp_path_factory) -> Path:
+    """A data folder like ``--data-dir``'s, holding ``newsmtsc/`` and ``newstsc/``: a copy of
+    ``tests/resources``, so that no test writes into the repository."""
+    path = tmp_path_factory.mktemp("data") / "data"
+    shutil.copytree(RESOURCES, path, ignore=shutil.ignore_patterns("*.md"))
     return path
+
+
+@pytest.fixture(scope="session")
+def small_data(data_dir) -> Path:
+    """A NewsMTSC folder like ``--data``'s: train (30 sentences), dev_rw, dev_mt, test_rw, test_mt."""
+    return data_dir / "newsmtsc"
 
 
 GOOD = "Sarah Mitchell won the vote.\n\nCritics slammed David Miller."

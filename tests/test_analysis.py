@@ -122,3 +122,27 @@ def test_coreference_seam(tiny_classifier):
     assert tiny_classifier.analyze("Sarah Mitchell spoke. She was praised.", coreference=None).actors[0].mentions == (
         (0, 14),
     )
+
+
+def test_repr_is_one_short_line_and_many_analyses_make_one_dataframe(tiny_classifier):
+    texts = [ARTICLE * 20, "", "Tomas Berg resigned."]
+    many = tiny_classifier.analyze_many(texts)
+    line = repr(many[0])
+    assert "\n" not in line and len(line) < 200 and ARTICLE[:20] not in line
+    assert line.startswith(f"ArticleAnalysis(chars={len(texts[0])}, actors={len(many[0].article_stances)}: ")
+    assert "…" in line and line.endswith(f"passages={len(many[0].passages)})")
+    assert repr(many[1]) == "ArticleAnalysis(chars=0, actors=0, passages=0)"
+    pd = pytest.importorskip("pandas")
+    import newsstance
+
+    frame = newsstance.to_dataframe(many, "passage")
+    assert isinstance(frame, pd.DataFrame) and list(frame.columns)[:2] == ["id", "actor"]
+    assert len(frame) == sum(len(a.to_records("passage")) for a in many)
+    assert set(frame["id"]) == {0, 2}  # the empty text has no row
+    named = newsstance.to_dataframe(many, ids=["x", "y", "z"])
+    assert list(named[named["id"] == "z"]["actor"]) == [r["actor"] for r in many[2].to_records()]
+    assert list(newsstance.to_dataframe([], "mention").columns) == ["id", *many[0].to_dataframe("mention").columns]
+    with pytest.raises(ValueError, match="one id per analysis"):
+        newsstance.to_dataframe(many, ids=["x"])
+    with pytest.raises(TypeError, match="analysis.to_dataframe"):
+        newsstance.to_dataframe(many[0])

@@ -22,14 +22,39 @@ def test_a_pronoun_links_to_the_only_person_in_reach():
 
 
 def test_gender_from_first_names_and_titles_rules_candidates_out():
-    pytest.importorskip("numpy")
-    from newsstance.articles.gender import first_name_gender
-
-    if first_name_gender("Sarah Mitchell") is None:
-        pytest.skip("needs the first-name list (pip install --no-deps nomquamgender)")
     text = "Sarah Mitchell met David Okafor. He praised the plan."
     assert links(text) == [("He", "David Okafor", "pronoun")]
     assert links("Mrs. Lund met Mr. Okafor. She praised the plan.") == [("She", "Lund", "pronoun")]
+
+
+FIRST_NAME_GENDERS = {
+    "Sarah Mitchell": "f", "David Okafor": "m", "Elena Varga": "f", "Tomas Berg": "m", "Alex Kim": "m",
+    "José Martí": "m", "Zoë Baird": "f", "Angela Merkel": "f", "Olaf Scholz": "m", "Marine Le Pen": "f",
+    "Jordan Lee": None, "Taylor Swift": None, "Andrea Nahles": None, "Jean Castex": None, "Robin Hood": None,
+    "Xi Jinping": None, "Ruiz": None,
+}  # fmt: skip
+
+
+def test_the_shipped_first_name_list_gives_the_known_answers():
+    from newsstance.articles.gender import first_name_gender, first_names
+
+    assert {name: first_name_gender(name) for name in FIRST_NAME_GENDERS} == FIRST_NAME_GENDERS
+    names = first_names()
+    assert len(names) == 14370 and sum(g == "f" for g in names.values()) == 8343
+
+
+def test_the_first_name_list_is_what_nomquamgender_s_data_gives():
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    from newsstance.articles.gender import derive_first_names, first_names
+
+    spec = importlib.util.find_spec("nomquamgender")
+    if spec is None:
+        pytest.skip("needs nomquamgender installed (pip install --no-deps nomquamgender) to derive the list again")
+    data = Path(next(iter(spec.submodule_search_locations))) / "name_data.json"
+    assert derive_first_names(json.loads(data.read_text(encoding="utf-8"))) == first_names()
 
 
 def test_two_candidates_of_one_gender_leave_the_pronoun_unlinked():

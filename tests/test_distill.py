@@ -59,18 +59,47 @@ def test_transfer_set_adds_other_actors_and_name_swaps_but_never_held_out_senten
     pairs = build_transfer_set(sentences, nlp, held_out={held.casefold()}, seed=0)
 
     assert all(held not in p.text for p in pairs)
-    actors = {tuple(p.text[a:b] for a, b in p.spans): p.origin for p in pairs if p.origin != "swap"}
+    actors = {tuple(p.text[a:b] for a, b in p.spans): p.origin for p in pairs if not p.origin.startswith("swap")}
     assert actors == {
         ("Mark Olsen",): "actor:PERSON",
         ("Olsen",): "actor:PERSON",
         ("Acme Corp",): "actor:ORG",
         ("Paris",): "actor:GPE",
     }
-    swaps = [p for p in pairs if p.origin == "swap"]
-    assert len(swaps) == 1
+    swaps = [p for p in pairs if p.origin == "swap:PERSON"]
+    assert len(swaps) == 1 and len([p for p in pairs if p.origin.startswith("swap")]) == 1
     swap = swaps[0]
     assert "Ana Ruiz" not in swap.text and swap.text.startswith("Senator Mark Olsen praised")
     assert [swap.text[a:b] for a, b in swap.spans] == ["Mark Olsen", "her"]
+
+
+def test_name_swaps_stay_within_a_type():
+    text = "The Harbour Board fined Acme Corp, and Acme Corp appealed."
+    acme = [(24, 33), (39, 48)]
+    other = "Critics said Zenith Ltd and the Harbour Board met in Oslo."
+    nlp = _FakeNLP({"Acme Corp": "ORG", "Zenith Ltd": "ORG", "Harbour Board": "ORG", "Oslo": "GPE"})
+    pairs = build_transfer_set([Sentence(text, (tuple(acme),)), Sentence(other, ())], nlp, held_out=set(), seed=0)
+    swaps = [p for p in pairs if p.origin == "swap:ORG"]
+    assert len(swaps) == 1
+    swap = swaps[0]
+    names = {swap.text[a:b] for a, b in swap.spans}
+    assert len(names) == 1 and names <= {"Zenith Ltd", "Harbour Board"} and "Acme Corp" not in swap.text
+    assert not [p for p in pairs if p.origin.startswith("swap") and "Oslo" in {p.text[a:b] for a, b in p.spans}]
+
+
+def test_a_teacher_store_gives_back_its_probabilities_and_refuses_unknown_examples(tmp_path):
+    from newsstance.training.teacher_store import TeacherStore
+
+    items = [("Ana Ruiz won.", [(0, 8)]), ("Ana Ruiz won.", [(0, 3)]), ("Lee lost.", [(0, 3)])]
+    probs = [[0.1, 0.2, 0.7], [0.3, 0.3, 0.4], [0.8, 0.15, 0.05]]
+    path = TeacherStore.build(items, probs, {"recipe": "x"}).save(tmp_path / "t.npz")
+    store = TeacherStore.load(path)
+    assert store.meta == {"recipe": "x"} and store.probs.dtype.name == "float16"
+    got = store.lookup([items[2], items[0]])
+    assert got.tolist() == [pytest.approx(probs[2], abs=1e-3), pytest.approx(probs[0], abs=1e-3)]
+    assert "Ana Ruiz won." not in path.read_bytes().decode("latin-1")  # keys and numbers, no text
+    with pytest.raises(ValueError, match="no probabilities for 1 of 2"):
+        store.lookup([items[1], ("Lee won.", [(0, 3)])])
 
 
 # -- loss -------------------------------------------------------------------------------------

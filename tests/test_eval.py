@@ -102,18 +102,18 @@ def test_unknown_benchmark_lists_the_names(tmp_path):
 
 
 @pytest.mark.slow
-def test_report_files_and_fail_under(tiny_model_dir, bench_files, tmp_path, capsys):
+def test_results_files_and_fail_under(tiny_model_dir, bench_files, tmp_path, capsys):
     native, flat = bench_files
-    out = tmp_path / "report"
+    out = tmp_path / "results"
     report = evaluate(models=[str(tiny_model_dir)], benchmarks=[str(native), str(flat)], probes=True, out=out)
     names = {p.name for p in out.iterdir()}
-    assert {"report.json", "report.md", "errors.jsonl"} <= names
+    assert {"results.json", "results.md", "errors.jsonl"} <= names
     assert sum(n.startswith("confusion_") for n in names) == 2
     assert any(n.startswith("reliability_") for n in names)
     entry = report["systems"][tiny_model_dir.name]
     assert set(entry["benchmarks"]) == {"native", "flat"}
     assert entry["probes"]["n"] == len(load_probes())
-    md = (out / "report.md").read_text()
+    md = (out / "results.md").read_text()
     assert "F1m [95% CI]" in md and "Behavioural probes" in md
     args = ["evaluate", "--model", str(tiny_model_dir), "--benchmark", str(flat)]
     assert main([*args, "--fail-under", "1.01"]) == 1
@@ -167,9 +167,8 @@ def test_the_backend_check_needs_agreement_and_no_f1m_drop():
 
 
 @pytest.mark.parametrize("backend", ["openvino-int8", "onnx-int8"])
-def test_export_records_the_backend_check(tiny_model_dir, tmp_path, backend):
+def test_export_records_the_backend_check(tiny_model_dir, data_dir, tmp_path, backend):
     import shutil
-    from pathlib import Path
 
     from newsstance.backends.openvino import openvino_available
     from newsstance.settings import ModelSettings
@@ -179,16 +178,9 @@ def test_export_records_the_backend_check(tiny_model_dir, tmp_path, backend):
     elif not openvino_available():  # found, not imported: a plain import reports to OpenVINO's telemetry
         pytest.skip("needs the openvino extra")
 
-    shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "newsmtsc"
-    if not shared.is_dir():
-        pytest.skip("needs ../shared/data")
-    data = tmp_path / "data" / "newsmtsc"
-    data.mkdir(parents=True)
-    for name in ("test_rw.jsonl", "test_mt.jsonl"):
-        (data / name).write_text("\n".join((shared / name).read_text().splitlines()[:12]) + "\n")
     model = tmp_path / "model"
     shutil.copytree(tiny_model_dir, model)
-    status = main(["export", "--model", str(model), "--backend", backend, "--data-dir", str(tmp_path / "data")])
+    status = main(["export", "--model", str(model), "--backend", backend, "--data-dir", str(data_dir)])
     record = ModelSettings.load(model).backends[backend]
     assert set(record["results"]) == {"newsmtsc-test-rw", "newsmtsc-test-mt"}
     assert status == (0 if record["passed"] else 1)
@@ -197,7 +189,7 @@ def test_export_records_the_backend_check(tiny_model_dir, tmp_path, backend):
     import newsstance
     from newsstance.eval.predict import predict
 
-    bench = load_benchmark(str(data / "test_rw.jsonl"))
+    bench = load_benchmark("newsmtsc-test-rw", data_dir)
     torch_labels = predict(newsstance.load(model, backend="torch"), bench.examples).labels
     other_labels = predict(newsstance.load(model, backend=backend), bench.examples).labels
     agreement = sum(a == b for a, b in zip(torch_labels, other_labels)) / len(torch_labels)
@@ -278,3 +270,31 @@ def test_a_corpus_file_splits_into_a_dev_part_and_the_rest_by_sentence(tmp_path)
     assert [e.text for e in load_benchmark("newstsc-dev", tmp_path).examples] == [e.text for e in dev]
     with pytest.raises(ValueError, match="@dev or @train"):
         read_examples(f"{path}@test")
+
+
+def test_the_speed_table_puts_each_model_beside_the_first_models_torch_row():
+    from newsstance.eval.speed import table
+
+    cpu = {"model": "x", "cores": 2, "flags": ["avx2"], "int8_dot": False, "bf16": False}
+    row = {"load_s": 1.0, "first_pass_mentions_per_s": 50.0, "latency_ms_p50": 5.0, "latency_ms_p95": 9.0}
+    row |= {"articles_per_s": 1.0, "peak_rss_mb": 500.0}
+    rows = [
+        {**row, "model": "shipped", "requested": "torch", "backend": "torch", "mentions_per_s": 100.0},
+        {**row, "model": "shipped", "requested": "auto", "backend": "onnx-int8", "mentions_per_s": 250.0},
+        {**row, "model": "teacher", "requested": "torch", "backend": "torch", "mentions_per_s": 20.0},
+        {**row, "model": "teacher", "requested": "auto", "backend": "torch", "mentions_per_s": 19.0},
+    ]
+    text = table({"cpu": cpu, "rows": rows})
+    assert "| teacher | torch | 1.00 | 20.0 | 0.20 |" in text
+    assert "shipped: auto → onnx-int8: 2.50× its torch" in text and "at least as fast" in text
+    assert "teacher: auto → torch: 0.95× its torch float32 mentions/s, SLOWER" in text
+
+
+def test_an_ensemble_of_a_model_with_itself_scores_as_the_model(tiny_classifier, data_dir):
+    from newsstance.eval.ensemble import compare, table
+
+    result = compare([tiny_classifier, tiny_classifier], ["a", "b"], ["newsmtsc-dev-rw", "newstsc-dev"], data_dir)
+    assert set(result) == {"newsmtsc-dev-rw", "newstsc-dev"}
+    for row in result.values():
+        assert row["a"] == row["b"] == row["average"]
+    assert table(result).splitlines()[0] == "| benchmark | a | b | average |"

@@ -2,7 +2,7 @@
 
 Every import points down the list of :data:`LAYERS`; no module imports one that imports it back;
 model/ reaches training/ or eval/ only from inside the CLI's functions; no module takes another
-module's ``_private`` name; no module is over 400 lines.
+module's ``_private`` name; no module is over 400 lines; the CLI is the only argparse entry point.
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ LAYERS = [
     ["newsstance.encoding"],
     ["newsstance.settings", "newsstance.modeling"],
     ["newsstance.backends"],
+    ["newsstance.html"],  # templates and the article page; reads analyses by their attributes
     ["newsstance.articles"],
     ["newsstance.classifier"],
     ["newsstance.batch"],
-    ["newsstance.view"],  # HTML pages over files: article views, the corpus report (pandas, matplotlib)
+    ["newsstance.pages"],  # the pages of view and report over files: articles, the corpus (pandas, matplotlib)
     ["newsstance"],  # the package's front door: load(), analyze()
-    ["newsstance.commands"],  # the run-time subcommands: score, view, report
     ["newsstance.eval"],
     ["newsstance.training"],
-    ["newsstance.cli"],
+    ["newsstance.cli"],  # the one command: options, the run-time, measuring, training and bench subcommands
 ]
 """Bottom first: a module may import its own layer (without cycles) and the layers below it."""
 MAX_LINES = 400
@@ -117,9 +117,13 @@ def _where(edge: Edge) -> str:
 def test_the_walker_sees_the_packages_and_their_lazy_imports():
     assert {"newsstance.classifier", "newsstance.backends.cpu", "newsstance.eval.harness"} <= set(MODULES)
     assert "newsstance.training.trainer" in MODULES and "newsstance.training" in MODULES
-    cli = {e.target for e in EDGES if e.source in ("newsstance.cli", "newsstance.commands") and e.lazy}
+    cli = {e.target for e in EDGES if _in_cli(e.source) and e.lazy}
     assert {"newsstance.batch.scoring", "newsstance.eval.harness", "newsstance.training"} <= cli
     assert any(e.source == "newsstance.classifier" and e.target == "newsstance.backends" for e in EDGES)
+
+
+def _in_cli(module: str) -> bool:
+    return module == "newsstance.cli" or module.startswith("newsstance.cli.")
 
 
 def test_every_import_points_down():
@@ -157,9 +161,35 @@ def test_model_reaches_training_and_eval_only_from_cli_functions():
         and not e.source.startswith(("newsstance.eval", "newsstance.training"))
         and e.target.startswith(("newsstance.eval", "newsstance.training"))
     ]
-    wrong = [_where(e) for e in into if e.source != "newsstance.cli" or not e.lazy]
+    wrong = [_where(e) for e in into if not _in_cli(e.source) or not e.lazy]
     assert not wrong, "model/ importing training/ or eval/ outside the CLI's functions:\n" + "\n".join(wrong)
     assert not [_where(e) for e in EDGES if e.source.startswith("newsstance.eval") and "training" in e.target]
+
+
+def _is_main_block(node: ast.AST) -> bool:
+    """``if __name__ == "__main__":``"""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    names = [node.test.left, *node.test.comparators]
+    return any(isinstance(n, ast.Name) and n.id == "__name__" for n in names) and any(
+        isinstance(n, ast.Constant) and n.value == "__main__" for n in names
+    )
+
+
+def test_the_cli_is_the_only_argparse_entry_point():
+    second = []
+    for name, path in MODULES.items():
+        if _in_cli(name):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            func = node.func if isinstance(node, ast.Call) else None
+            if getattr(func, "attr", getattr(func, "id", None)) == "ArgumentParser":
+                second.append(f"{path.relative_to(REPO)}:{node.lineno} builds an ArgumentParser")
+            if _is_main_block(node) and name != "newsstance.__main__":
+                second.append(f'{path.relative_to(REPO)}:{node.lineno} has an `if __name__ == "__main__"` block')
+    assert not second, "a second entry point outside newsstance.cli (make it a subcommand):\n" + "\n".join(second)
+    main = [e for e in EDGES if e.source == "newsstance.__main__"]
+    assert [(e.target, e.names) for e in main] == [("newsstance.cli", ("main",))], "__main__ only calls cli.main"
 
 
 def test_no_module_takes_another_modules_private_name():

@@ -107,6 +107,43 @@ def test_a_second_run_on_one_output_is_refused(tiny_classifier, tmp_path):
     assert not (tmp_path / "out.jsonl.lock").exists()
 
 
+HOLD = """import sys
+from pathlib import Path
+from newsstance.batch.manifest import output_lock
+with output_lock(Path(sys.argv[1])):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+def _holder(out):
+    """Another process that holds the lock on ``out`` until its stdin closes."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout.readline() == "held\n"
+    return proc
+
+
+def test_a_run_in_another_process_is_refused_with_its_pid_and_a_killed_one_blocks_nothing(tiny_classifier, tmp_path):
+    data = _jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": TEXT}])
+    out = tmp_path / "out.jsonl"
+    holder = _holder(out)
+    try:
+        assert (tmp_path / "out.jsonl.lock.pid").read_text() == f"{holder.pid}\n"
+        with pytest.raises(UsageError, match=f"pid {holder.pid}\\) is writing"):
+            score(tiny_classifier, [data], out)
+    finally:
+        holder.communicate("", timeout=120)  # its stdin closes: its run ends
+    assert holder.returncode == 0 and not (tmp_path / "out.jsonl.lock").exists()
+    killed = _holder(out)
+    killed.kill()  # no cleanup: the lock file and the pid stay behind, the lock goes with the process
+    killed.wait(timeout=60)
+    assert (tmp_path / "out.jsonl.lock").exists()
+    assert score(tiny_classifier, [data], out).articles_scored == 1
+    assert not (tmp_path / "out.jsonl.lock").exists() and not (tmp_path / "out.jsonl.lock.pid").exists()
+
+
 # -- 4. the errors file survives a kill mid-write -----------------------------------------------
 
 
@@ -237,7 +274,7 @@ def test_a_lone_surrogate_in_classify_text_names_the_problem(tiny_classifier):
 def test_sigterm_says_how_to_finish_and_resume_finishes(tiny_model_dir, tmp_path):
     articles = _jsonl(tmp_path / "many.jsonl", [{"id": f"a{i}", "text": f"{TEXT} Day {i}."} for i in range(400)])
     out = tmp_path / "out.jsonl"
-    cmd = [sys.executable, "-m", "newsstance.cli", "score", str(articles), "--model", str(tiny_model_dir), "--quiet"]
+    cmd = [sys.executable, "-m", "newsstance", "score", str(articles), "--model", str(tiny_model_dir), "--quiet"]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     proc = subprocess.Popen([*cmd, "-o", str(out)], env=env, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120

@@ -122,7 +122,7 @@ def test_sigkill_then_resume_loses_nothing_and_duplicates_nothing(tiny_model_dir
             f.write(
                 json.dumps({"id": f"a{i}", "text": f"Sarah Mitchell met David Miller on day {i}. Miller left."}) + "\n"
             )
-    cmd = [sys.executable, "-m", "newsstance.cli", "score", str(articles), "--model", str(tiny_model_dir), "--quiet"]
+    cmd = [sys.executable, "-m", "newsstance", "score", str(articles), "--model", str(tiny_model_dir), "--quiet"]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
 
     reference = tmp_path / "reference.jsonl"

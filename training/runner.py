@@ -15,7 +15,7 @@ def train(
     data_dir: str | Path,
     output_dir: str | Path,
     device: str | None = None,
-    report_files: tuple[str, ...] = (),
+    test_files: tuple[str, ...] = (),
     log_every: int = 50,
     max_steps: int | None = None,
     objective: Objective | None = None,
@@ -24,4 +24,4 @@ def train(
     averaged with those models (see :func:`newsstance.training.soup.train_soup`)."""
     run = train_soup if config.soup_seeds or config.soup_with else train_one
     keywords = {"log_every": log_every, "max_steps": max_steps, "objective": objective}
-    return run(config, data_dir, output_dir, device, report_files, **keywords)
+    return run(config, data_dir, output_dir, device, test_files, **keywords)

@@ -80,7 +80,7 @@ def train_soup(
     data_dir: str | Path,
     output_dir: str | Path,
     device: str | None = None,
-    report_files: tuple[str, ...] = (),
+    test_files: tuple[str, ...] = (),
     objective: Objective | None = None,
     **run: Any,
 ) -> TrainResult:
@@ -100,7 +100,7 @@ def train_soup(
         if not (run_dir / SETTINGS_FILE).is_file() or (run_dir / CHECKPOINT_DIR).exists():
             logger.info("soup: training seed %d into %s", seed, run_dir)
             one = config.replace(seed=seed, soup_seeds=[], soup_with=[])
-            train_one(one, data_dir, run_dir, device, report_files, objective=objective, **run)
+            train_one(one, data_dir, run_dir, device, test_files, objective=objective, **run)
         runs.append(run_dir)
     soup([*runs, *others], output_dir)
 
@@ -125,5 +125,5 @@ def train_soup(
     }
     extra = card + ("\n\n" + objective.card() if described is not None else "")
     data_hashes = ModelSettings.load(runs[0]).data
-    dev = finish(config, output_dir, data_dir, resolve_device(device), report_files, data_hashes, metrics, extra)
+    dev = finish(config, output_dir, data_dir, resolve_device(device), test_files, data_hashes, metrics, extra)
     return TrainResult(output_dir, -1, dev, seconds)

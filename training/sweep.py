@@ -1,7 +1,6 @@
 """Compare training recipes on dev: every variant × every seed, then mean ± sd of dev F1m.
 
-    python -m newsstance.training.sweep --sweep training/configs/sweep_minilm.json \
-        --data ../shared/data/newsmtsc --out runs/sweep --jobs 4
+    newsstance sweep --sweep training/configs/sweep_minilm.json --out runs/sweep --jobs 4
 
 Each run is a separate `newsstance train` process (so several can share one GPU); runs whose
 output already holds a finished model are skipped, so an interrupted sweep resumes. Test sets
@@ -10,14 +9,15 @@ are never scored here: selection sees dev only.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import subprocess
 import sys
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from newsstance.eval.corpora import resolve_data_dir
 from newsstance.settings import SETTINGS_FILE
 
 
@@ -31,7 +31,7 @@ def _dev_scores(output: Path) -> dict[str, float]:
     return {name: m["f1m"] for name, m in metrics["dev"].items()} | {"best_epoch": metrics["best_epoch"]}
 
 
-def _soups(out: Path, variants: dict, args: argparse.Namespace) -> None:
+def _soups(out: Path, variants: dict, newsmtsc: Path, device: str | None) -> None:
     from newsstance.classifier import resolve_device
     from newsstance.settings import ModelSettings
 
@@ -49,74 +49,64 @@ def _soups(out: Path, variants: dict, args: argparse.Namespace) -> None:
         finish(
             config,
             target,
-            Path(args.data),
-            resolve_device(args.device),
+            newsmtsc,
+            resolve_device(device),
             (),
             first.data,
             {"soup_of": [str(r) for r in runs]},
         )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument(
-        "--sweep", required=True, help="JSON: {base, common: {overrides}, seeds, variants: {name: {overrides}}}"
-    )
-    parser.add_argument("--data", required=True)
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--device", default=None)
-    parser.add_argument("--only", nargs="*", help="run only these variants")
-    parser.add_argument("--soup", action="store_true", help="also score the average of each variant's seeds")
-    parser.add_argument("--summarize-only", action="store_true", help="run nothing; summarise finished runs")
-    parser.add_argument("--base-model", default=None, help="override every run's base_model (a local folder)")
-    args = parser.parse_args(argv)
+def sweep(
+    sweep_file: str | Path,
+    out: str | Path,
+    data_dir: str | Path | None = None,
+    jobs: int = 1,
+    device: str | None = None,
+    only: Sequence[str] | None = None,
+    soup: bool = False,
+    summarize_only: bool = False,
+    base_model: str | None = None,
+) -> dict:
+    """Train every variant of ``sweep_file`` × every seed into ``out`` (``jobs`` at a time) on the
+    data folder's NewsMTSC files, then write ``summary.json`` and ``summary.md`` there.
 
-    sweep_path = Path(args.sweep)
-    sweep = json.loads(sweep_path.read_text())
-    base = sweep_path.parent / sweep["base"]
-    variants = {k: v for k, v in sweep["variants"].items() if not args.only or k in args.only}
-    out = Path(args.out)
+    Returns ``{"summary": ..., "table": the Markdown table, "failed": the logs of failed runs}``.
+    """
+    sweep_path = Path(sweep_file)
+    plan = json.loads(sweep_path.read_text())
+    base = sweep_path.parent / plan["base"]
+    variants = {k: v for k, v in plan["variants"].items() if not only or k in only}
+    data = resolve_data_dir(data_dir)
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
 
-    jobs = []
+    runs_to_do = []
     for name, overrides in variants.items():
-        for seed in sweep["seeds"]:
+        for seed in plan["seeds"]:
             output = out / name / f"seed{seed}"
             if (output / SETTINGS_FILE).is_file() and not (output / "checkpoint").exists():
                 continue
             output.mkdir(parents=True, exist_ok=True)
             # Each run is one seed: the sweep itself averages seeds (--soup), never a run.
-            overrides = {**sweep.get("common", {}), **overrides, "soup_seeds": []}
-            if args.base_model:
-                overrides = {**overrides, "base_model": args.base_model}
+            overrides = {**plan.get("common", {}), **overrides, "soup_seeds": []}
+            if base_model:
+                overrides = {**overrides, "base_model": base_model}
             sets = [f"{k}={json.dumps(v)}" for k, v in overrides.items()]
-            cmd = [
-                sys.executable,
-                "-m",
-                "newsstance.training",
-                "--config",
-                str(base),
-                "--data",
-                args.data,
-                "--output",
-                str(output),
-                "--seed",
-                str(seed),
-                "--report",
-            ]
-            if args.device:
-                cmd += ["--device", args.device]
+            cmd = [sys.executable, "-m", "newsstance", "train", "--config", str(base), "--data-dir", str(data)]
+            cmd += ["--output", str(output), "--seed", str(seed), "--test-files"]
+            if device:
+                cmd += ["--device", device]
             if sets:
                 cmd += ["--set", *sets]
-            jobs.append((cmd, output / "train.log"))
-    if args.summarize_only:
-        jobs = []
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        codes = list(pool.map(lambda job: _run(*job), jobs))
-    failed = [str(job[1]) for job, code in zip(jobs, codes) if code != 0]
-    if args.soup:
-        _soups(out, variants, args)
+            runs_to_do.append((cmd, output / "train.log"))
+    if summarize_only:
+        runs_to_do = []
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        codes = list(pool.map(lambda job: _run(*job), runs_to_do))
+    failed = [str(job[1]) for job, code in zip(runs_to_do, codes) if code != 0]
+    if soup:
+        _soups(out, variants, data / "newsmtsc", device)
 
     summary = {}
     for name in variants:
@@ -150,12 +140,4 @@ def main(argv: list[str] | None = None) -> int:
             f"| {rw:.4f} | {mt:.4f} | {epochs} | {soup_cell} |"
         )
     (out / "summary.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
-    if failed:
-        print("failed runs, see:", *failed, sep="\n  ", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return {"summary": summary, "table": "\n".join(lines), "failed": failed}

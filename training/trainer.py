@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import torch
 from safetensors.torch import load_file
-from transformers import AutoTokenizer, get_linear_schedule_with_warmup
+from transformers import AutoTokenizer, get_linear_schedule_with_warmup, set_seed
 
 from newsstance.classifier import StanceClassifier, resolve_device
 from newsstance.encoding import encode_many, pad_batch
@@ -48,12 +48,6 @@ class TrainResult:
     best_epoch: int
     dev: dict[str, dict[str, Any]]
     train_seconds: float
-
-
-def seed_everything(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
 
 
 def length_grouped_batches(lengths: list[int], batch_size: int, seed: int) -> list[list[int]]:
@@ -96,7 +90,7 @@ def train_one(
     data_dir: str | Path,
     output_dir: str | Path,
     device: str | None = None,
-    report_files: tuple[str, ...] = (),
+    test_files: tuple[str, ...] = (),
     log_every: int = 50,
     max_steps: int | None = None,
     objective: Objective | None = None,
@@ -104,7 +98,7 @@ def train_one(
     """Train, keep the epoch with the best mean dev F1m, and save it to ``output_dir``.
 
     An interrupted run resumes from ``output_dir/checkpoint`` when started again with the same
-    config. ``report_files`` (e.g. the test sets) are scored once on the final model for the
+    config. ``test_files`` (e.g. the test sets) are scored once on the final model for the
     model card; they never influence selection. ``max_steps`` stops early (smoke tests).
     ``objective``: the loss, and any extra examples it brings (default: cross-entropy).
     """
@@ -112,7 +106,7 @@ def train_one(
     output_dir.mkdir(parents=True, exist_ok=True)
     dev_device = resolve_device(device)
     objective = objective if objective is not None else CrossEntropy(config.label_smoothing)
-    seed_everything(config.seed)
+    set_seed(config.seed)  # random, numpy and torch (CPU and CUDA)
 
     # -- data ------------------------------------------------------------------------------
     from datasets import concatenate_datasets
@@ -128,7 +122,7 @@ def train_one(
     ]
     labels = [*train_set["label"], *[-1] * len(objective.extra)]  # -1: no gold label
     lengths = [len(f["input_ids"]) for f in features]
-    data_hashes = {f: source_sha256(data_dir / f) for f in (*config.train_files, *config.dev_files, *report_files)}
+    data_hashes = {f: source_sha256(data_dir / f) for f in (*config.train_files, *config.dev_files, *test_files)}
 
     # -- model -----------------------------------------------------------------------------
     # The head starts from a fixed seed, so that every run of a recipe shares its starting point
@@ -177,7 +171,8 @@ def train_one(
 
     # -- loop ------------------------------------------------------------------------------
     on_gpu = dev_device.type == "cuda"
-    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if on_gpu else torch.autocast("cpu", enabled=False)
+    bf16 = on_gpu or config.precision == "bf16"
+    autocast = torch.autocast(dev_device.type, dtype=torch.bfloat16, enabled=bf16)
     started = time.perf_counter() - state["seconds"]
     while state["epoch"] < config.epochs:
         epoch = state["epoch"]
@@ -217,6 +212,8 @@ def train_one(
         logger.info(
             "epoch %d: mean dev F1m %.4f %s", epoch + 1, mean_f1m, {k: round(v["f1m"], 4) for k, v in dev.items()}
         )
+        if config.keep_epochs:
+            clf.save_pretrained(output_dir / f"epoch-{epoch + 1}", dtype=torch.float16)
         if mean_f1m > state["best"]:
             state["best"], state["best_epoch"] = mean_f1m, epoch + 1
             clf.save_pretrained(output_dir, dtype=torch.float16)
@@ -238,7 +235,7 @@ def train_one(
     }
     if objective.describe() is not None:
         metrics["distillation"] = objective.describe()
-    dev = finish(config, output_dir, data_dir, dev_device, report_files, data_hashes, metrics, objective.card())
+    dev = finish(config, output_dir, data_dir, dev_device, test_files, data_hashes, metrics, objective.card())
     remove_checkpoint(output_dir)
     return TrainResult(output_dir, state["best_epoch"], dev, seconds)
 
@@ -248,7 +245,7 @@ def finish(
     output_dir: Path,
     data_dir: Path,
     device: torch.device,
-    report_files: tuple[str, ...],
+    test_files: tuple[str, ...],
     data_hashes: dict[str, str],
     metrics: dict[str, Any],
     card_extra: str = "",
@@ -260,7 +257,7 @@ def finish(
         return score(final, load_examples(data_dir / name, config.further_mentions), config.eval_batch_size)[0]
 
     dev = {source_name(f): split(f) for f in config.dev_files}
-    metrics = {**metrics, "dev": dev, "test": {source_name(f): split(f) for f in report_files}}
+    metrics = {**metrics, "dev": dev, "test": {source_name(f): split(f) for f in test_files}}
     settings = ModelSettings(
         encoding=config.encoding,
         pooling=config.pooling,

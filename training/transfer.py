@@ -1,17 +1,21 @@
 """The transfer set for distillation: new (sentence, target) pairs built from training sentences only.
 
-Two sources, no new text:
+Two kinds of pair, no new text:
 
-- **other actors**: every PERSON, ORG, GPE or NORP entity that spaCy finds in a training sentence
-  and that is not one of its gold targets becomes a target (all its mentions in the sentence,
-  matched as whole words, are marked together);
-- **name swaps**: a gold target whose mention spaCy reads as a PERSON is renamed to another
-  person from the training sentences (a surname stands in for a surname, a full name for a
-  full name), every mention of that name in the sentence alike, so that the student learns
-  the stance from the context rather than from the name.
+- **other actors** (``actor:<TYPE>``): every PERSON, ORG, GPE or NORP entity that spaCy finds in
+  a training sentence and that is not one of its gold targets becomes a target (all its mentions
+  in the sentence, matched as whole words, are marked together), so a sentence with several
+  actors gives one pair for each in turn;
+- **name swaps** (``swap:<TYPE>``): a gold target whose mention spaCy reads as a PERSON, ORG or
+  GPE is renamed to another name of the same type from the training sentences (for persons, a
+  surname stands in for a surname, a full name for a full name), every mention of that name in
+  the sentence alike, so that the student learns the stance from the context rather than from
+  the name.
 
-Sentences that also occur in a dev or test file are never used. The teacher labels the pairs;
-the gold labels are not carried over (a swap keeps no gold label either).
+Sentences come from corpus files (NewsMTSC, NewsTSC) or from plain-text articles (``.txt`` files
+or folders of them, split into sentences by spaCy; they have no gold targets, so they give other-
+actor pairs only). Sentences that also occur in a dev or test file are never used. The teacher
+labels the pairs; the gold labels are not carried over (a swap keeps no gold label either).
 """
 
 from __future__ import annotations
@@ -27,16 +31,43 @@ from newsstance.encoding import merge_spans
 from newsstance.eval.corpora import Sentence, read_sentences
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP")
+SWAP_TYPES = ("PERSON", "ORG", "GPE")
 Span = tuple[int, int]
 
-__all__ = ["Sentence", "TransferPair", "build_transfer_set", "read_pairs", "read_sentences", "write_pairs"]
+__all__ = [
+    "Sentence",
+    "TransferPair",
+    "article_sentences",
+    "build_transfer_set",
+    "is_articles",
+    "read_pairs",
+    "read_sentences",
+    "write_pairs",
+]
 
 
 @dataclass(frozen=True)
 class TransferPair:
     text: str
     spans: tuple[Span, ...]
-    origin: str  # "actor:<TYPE>" or "swap"
+    origin: str  # "actor:<TYPE>" or "swap:<TYPE>"
+
+
+def is_articles(path: str | Path) -> bool:
+    """A folder of ``.txt`` articles or one ``.txt`` article (not a corpus file)."""
+    path = Path(path)
+    return path.is_dir() or path.suffix == ".txt"
+
+
+def article_sentences(path: str | Path, nlp) -> list[Sentence]:
+    """The sentences of plain-text articles (a ``.txt`` file or every one in a folder), no targets."""
+    path = Path(path)
+    files = sorted(path.rglob("*.txt")) if path.is_dir() else [path]
+    out = []
+    for f in files:
+        for doc in nlp.pipe(f.read_text(encoding="utf-8").split("\n\n")):
+            out += [Sentence(s.text.strip(), ()) for s in doc.sents if len(s.text.split()) >= 4]
+    return out
 
 
 def fold(text: str) -> str:
@@ -96,8 +127,11 @@ def build_transfer_set(
     rng = random.Random(seed)
     sentences = [s for s in sentences if fold(s.text) not in held_out]
     docs = list(nlp.pipe((s.text for s in sentences), batch_size=256))
-    people = sorted({e.text for d in docs for e in d.ents if e.label_ == "PERSON" and e.text[:1].isupper()})
-    full_names = [p for p in people if len(p.split()) >= 2]
+    names: dict[str, list[str]] = {
+        label: sorted({e.text for d in docs for e in d.ents if e.label_ == label and e.text[:1].isupper()})
+        for label in SWAP_TYPES
+    }
+    full_names = [p for p in names["PERSON"] if len(p.split()) >= 2]
     surnames = sorted({p.split()[-1] for p in full_names})
 
     pairs: dict[tuple[str, tuple[Span, ...]], TransferPair] = {}
@@ -105,6 +139,11 @@ def build_transfer_set(
     def add(text: str, spans: list[Span], origin: str) -> None:
         key = (text, tuple(merge_spans(spans)))
         pairs.setdefault(key, TransferPair(text, key[1], origin))
+
+    def pool(label: str, name: str) -> list[str]:
+        if label == "PERSON":
+            return full_names if len(name.split()) >= 2 else surnames
+        return [n for n in names[label] if _balanced(n)]
 
     for sentence, doc in zip(sentences, docs):
         gold = [span for target in sentence.targets for span in target]
@@ -121,23 +160,24 @@ def build_transfer_set(
             if spans:
                 seen.add(fold(ent.text))
                 add(sentence.text, spans, f"actor:{ent.label_}")
-        persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+        typed = {(e.start_char, e.end_char): e.label_ for e in doc.ents if e.label_ in SWAP_TYPES}
         for target in sentence.targets:
             first = target[0]
-            if first not in persons:
+            label = typed.get(first)
+            if label is None:
                 continue
             name = sentence.text[first[0] : first[1]]
-            pool = full_names if len(name.split()) >= 2 else surnames
-            if not pool:
+            candidates = pool(label, name)
+            if not candidates:
                 continue
             mentions = whole_word_spans(sentence.text, name)
             keep = [s for s in target if s not in mentions]
             for _ in range(swaps_per_target):
-                new = next((c for c in (rng.choice(pool) for _ in range(10)) if fold(c) != fold(name)), None)
+                new = next((c for c in (rng.choice(candidates) for _ in range(10)) if fold(c) != fold(name)), None)
                 if new is None:
                     continue
                 text, moved = replace_spans(sentence.text, mentions, new, [*mentions, *keep])
-                add(text, moved, "swap")
+                add(text, moved, f"swap:{label}")
     return list(pairs.values())
 
 

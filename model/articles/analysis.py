@@ -30,7 +30,7 @@ from .actors import (
 from .coref import Link, resolve
 from .nlp import load_pipeline
 from .parsing import Parse, parse
-from .rows import LEVELS, check_level, make_row
+from .rows import LEVELS, check_level, columns, frame, make_row
 
 __all__ = ["LEVELS", "ActorStance", "ArticleAnalysis", "Classifies", "MentionStance", "Passage", "analyze_many"]
 
@@ -91,8 +91,11 @@ class ActorStance:
     end: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ArticleAnalysis:
+    """One article's passages, actors and mentions, and each actor's stance per mention, passage
+    and article. ``repr`` is one line; in a notebook the analysis shows as its article page."""
+
     text: str
     passages: tuple[Passage, ...]
     actors: tuple[Actor, ...]
@@ -147,16 +150,35 @@ class ArticleAnalysis:
     def to_html(self, title: str = "Article") -> str:
         """A self-contained HTML page of this analysis: the text with every mention highlighted
         by its sentence's stance, each actor's stance, each passage's (no script, no network)."""
-        from .view import render_page
+        from ..html import article_page
 
-        return render_page([(title, self)])
+        return article_page([(title, self)])
+
+    def _repr_html_(self) -> str:
+        """The article in a notebook: the page's content as a ``<div>`` with scoped CSS, no script."""
+        from ..html import article_fragment
+
+        return article_fragment(self)
+
+    def __repr__(self) -> str:
+        """One line: the text's length, the most mentioned actors with their scores, the passages."""
+        top = sorted(self.article_stances, key=lambda s: -s.mentions)
+        shown = [f"{_short(s.actor)} {s.stance.score:+.2f}" for s in top[:REPR_ACTORS]]
+        actors = f"{len(top)}: " + ", ".join(shown + ["…"] * (len(top) > REPR_ACTORS)) if top else "0"
+        return f"{type(self).__name__}(chars={len(self.text)}, actors={actors}, passages={len(self.passages)})"
 
     def to_dataframe(self, level: str = "article"):
-        try:
-            import pandas as pd
-        except ImportError as err:
-            raise ImportError("to_dataframe needs pandas: pip install 'newsstance[eval]'") from err
-        return pd.DataFrame.from_records(self.to_records(level))
+        """:meth:`to_records` as a pandas DataFrame (for many analyses: :func:`newsstance.to_dataframe`)."""
+        return frame(self.to_records(level), columns(level))
+
+
+REPR_ACTORS = 3
+"""How many actors the one-line repr of an analysis names."""
+
+
+def _short(name: str, limit: int = 24) -> str:
+    name = " ".join(name.split())
+    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 def _stance_fields(stance: Stance) -> dict[str, Any]:

@@ -1,28 +1,31 @@
 """The grammatical gender a person's name suggests, for linking "he" and "she": from a title
 (Mr, Mrs, Ms, ...) or from a first-name list.
 
-The first names come from the data file of the PyPI package ``nomquamgender`` (MIT licence;
-name-gender frequencies pooled from many public sources), when it is installed: the file is read
-directly (the package itself is never imported), once per process, keeping only the names that
-are common and almost always of one gender. Without it, only titles and already linked pronouns
-give a gender.
+The first-name list ships with the package (``data/first_names.tsv``, one ``name<TAB>m|f`` a
+line). It is derived from the data file of ``nomquamgender`` 0.1.4 (Ian Van Buskirk, MIT licence,
+``data/first_names.LICENSE``; name-gender frequencies pooled from many public sources) by
+:func:`derive_first_names`: the names that are common and almost always of one gender. To
+derive it again from a newer ``name_data.json``::
+
+    python -c "from newsstance.articles.gender import write_first_names; write_first_names('name_data.json')"
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
 MALE_TITLES = ("mr", "sir", "lord", "king", "prince", "duke", "baron")
 FEMALE_TITLES = ("mrs", "ms", "miss", "madam", "madame", "dame", "lady", "queen", "princess", "duchess", "baroness")
 _TITLE_BEFORE = re.compile(r"\b(" + "|".join(MALE_TITLES + FEMALE_TITLES) + r")\.?\s+$", re.IGNORECASE)
 
+FIRST_NAMES = Path(__file__).resolve().parent / "data" / "first_names.tsv"
 MIN_COUNT = 1_000  # people with the name across the sources
-MAX_UNCERTAINTY = 0.1  # p(female) at most this far from 0 or 1 (the package's own default)
+MAX_UNCERTAINTY = 0.1  # p(female) at most this far from 0 or 1 (nomquamgender's own default)
 
 
 def title_gender(text: str, start: int) -> str | None:
@@ -52,19 +55,33 @@ def _fold(word: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def first_names() -> dict[str, str]:
-    """The first-name list: folded first name -> "m" or "f" (empty when the data is not installed)."""
-    spec = importlib.util.find_spec("nomquamgender")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    path = Path(next(iter(spec.submodule_search_locations))) / "name_data.json"
-    if not path.is_file():
-        return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
+    """The first-name list: folded first name -> ``"m"`` or ``"f"`` (read once per process)."""
     names = {}
-    for name, (_, count, p_female, *_) in data.items():
+    with open(FIRST_NAMES, encoding="utf-8") as f:
+        for line in f:
+            name, gender = line.rstrip("\n").split("\t")
+            names[name] = gender
+    return names
+
+
+def derive_first_names(name_data: Mapping[str, list]) -> dict[str, str]:
+    """The first-name list from nomquamgender's ``name_data.json`` (name -> ``[_, count,
+    p_female, ...]``): names of at least :data:`MIN_COUNT` people whose ``p_female`` lies within
+    :data:`MAX_UNCERTAINTY` of 0 (``"m"``) or 1 (``"f"``)."""
+    names = {}
+    for name, (_, count, p_female, *_) in name_data.items():
         if count >= MIN_COUNT and name.isalpha():
             if p_female <= MAX_UNCERTAINTY:
                 names[name] = "m"
             elif p_female >= 1 - MAX_UNCERTAINTY:
                 names[name] = "f"
     return names
+
+
+def write_first_names(name_data_json: str | Path, out: str | Path = FIRST_NAMES) -> Path:
+    """Derive the first-name list from a ``name_data.json`` file and write it as ``out`` (sorted)."""
+    names = derive_first_names(json.loads(Path(name_data_json).read_text(encoding="utf-8")))
+    out = Path(out)
+    out.write_text("".join(f"{name}\t{names[name]}\n" for name in sorted(names)), encoding="utf-8")
+    first_names.cache_clear()
+    return out

@@ -7,7 +7,7 @@ fields the user keeps.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..stance import LABELS
@@ -80,3 +80,26 @@ def make_row(level: str, values: dict[str, Any]) -> dict[str, Any]:
         missing, extra = sorted(set(names) - set(values)), sorted(set(values) - set(names))
         raise KeyError(f"a {level} row needs exactly {names}; missing {missing}, unknown {extra}")
     return {name: values[name] for name in names}
+
+
+def frame(records: Iterable[dict[str, Any]], names: Sequence[str]) -> Any:
+    """Rows as a pandas DataFrame with the columns ``names``, in order (an empty one keeps them)."""
+    try:
+        import pandas as pd
+    except ImportError as err:
+        raise ImportError("to_dataframe needs pandas: pip install 'newsstance[eval]'") from err
+    return pd.DataFrame.from_records(list(records), columns=list(names))
+
+
+def to_dataframe(analyses: Iterable[Any], level: str = "article", ids: Sequence[Any] | None = None) -> Any:
+    """The rows of many analyses (``clf.analyze_many(texts)``) as one pandas DataFrame: ``id``
+    (each analysis's position, or its entry in ``ids``), then the columns of ``level``, as the
+    output of ``newsstance score`` has them."""
+    if hasattr(analyses, "to_records"):
+        raise TypeError("to_dataframe takes a list of analyses; for one, use analysis.to_dataframe(level)")
+    analyses = list(analyses)
+    if ids is not None and len(ids) != len(analyses):
+        raise ValueError(f"got {len(ids)} ids for {len(analyses)} analyses; give one id per analysis, or none")
+    keys = range(len(analyses)) if ids is None else ids
+    records = ({KEY: key, **row} for key, a in zip(keys, analyses) for row in a.to_records(level))
+    return frame(records, [KEY, *columns(level)])

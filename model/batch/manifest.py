@@ -3,7 +3,7 @@ written by ``newsstance score``, and the lock that keeps two runs off one output
 
 ``OUTPUT.manifest.json`` records the format version, level, columns, model, backend and
 inputs of the run that wrote ``OUTPUT``. ``--resume`` goes on only with an output that has one,
-and only with the same level, columns, model and backend. ``OUTPUT.lock`` is held (``flock``)
+and only with the same level, columns, model and backend. ``OUTPUT.lock`` is held (filelock)
 for the whole run; a second run on the same output is refused.
 """
 
@@ -14,9 +14,11 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock, Timeout
 
 from ..modeling import WEIGHTS_FILE
 from ..settings import file_sha256
@@ -99,31 +101,30 @@ def check_resume(output: Path, wanted: dict[str, Any], keys: Sequence[str] = CHE
 
 @contextmanager
 def output_lock(output: Path) -> Iterator[None]:
-    """Hold ``OUTPUT.lock`` for the duration of a run; a second run on one output is refused."""
+    """Hold ``OUTPUT.lock`` (a :mod:`filelock` lock, on every platform) for the duration of a run;
+    a second run on one output is refused, naming the pid of the first (kept in ``OUTPUT.lock.pid``:
+    the lock file itself is the lock library's)."""
+    path, pid_file = sidecar(output, ".lock"), sidecar(output, ".lock.pid")
+    lock = FileLock(path, timeout=0)
     try:
-        import fcntl
-    except ImportError:  # not POSIX: no lock, as before
+        lock.acquire()
+    except Timeout:
+        try:
+            other = pid_file.read_text(encoding="ascii", errors="replace").strip() or "?"
+        except OSError:
+            other = "?"
+        raise UsageError(
+            f"another `newsstance score` run (pid {other}) is writing {output}; wait for it to end, or "
+            "write to another -o"
+        ) from None
+    try:
+        pid_file.write_text(f"{os.getpid()}\n", encoding="ascii")
         yield
-        return
-    path = sidecar(output, ".lock")
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            other = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
-            raise UsageError(
-                f"another `newsstance score` run (pid {other}) is writing {output}; wait for it to end, or "
-                "write to another -o"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        try:
-            yield
-        finally:
-            path.unlink(missing_ok=True)
     finally:
-        os.close(fd)
+        pid_file.unlink(missing_ok=True)
+        with suppress(OSError):  # while held, so that no waiting run locks a file about to go
+            path.unlink()
+        lock.release()
 
 
 def repair_torn_tail(path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Write an evaluation report: report.json, report.md, PNG figures and errors.jsonl."""
+"""The files of ``newsstance evaluate --out``: results.json, results.md, PNG figures and errors.jsonl."""
 
 from __future__ import annotations
 
@@ -20,18 +20,20 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}"
 
 
-def write_report(report: dict[str, Any], out: Path) -> Path:
+def write_results(results: dict[str, Any], out: Path) -> Path:
+    """Write the results of :func:`~newsstance.eval.harness.evaluate` into ``out``:
+    the tables as markdown, the whole dict as JSON, the figures, and every error as a JSONL row."""
     out.mkdir(parents=True, exist_ok=True)
     errors = []
-    lines = [f"# newsstance evaluation report ({report['date']})", ""]
-    for bench, meta in report["benchmarks"].items():
+    lines = [f"# newsstance evaluation report ({results['date']})", ""]
+    for bench, meta in results["benchmarks"].items():
         lines += [
             f"## {bench} ({meta['n']} targets)",
             "",
             "| system | F1m [95% CI] | accuracy [95% CI] | F1 pos/neg | ECE | examples/s |",
             "|---|---|---|---|---|---|",
         ]
-        for name, entry in report["systems"].items():
+        for name, entry in results["systems"].items():
             r = entry["benchmarks"][bench]
             ci = r["ci95"]
             lines.append(
@@ -44,9 +46,9 @@ def write_report(report: dict[str, Any], out: Path) -> Path:
             )
             r["confusion_png"] = png.name
             errors += [{"system": name, "benchmark": bench, **e} for e in r["errors"]]
-        ref = report["reference"]["f1m"].get(bench)
+        ref = results["reference"]["f1m"].get(bench)
         if ref is not None:
-            lines.append(f"| {report['reference']['model']} | {_pct(ref)} (reported, not measured) | | | | |")
+            lines.append(f"| {results['reference']['model']} | {_pct(ref)} (reported, not measured) | | | | |")
         lines += [
             "",
             "Per class (precision / recall / F1):",
@@ -54,7 +56,7 @@ def write_report(report: dict[str, Any], out: Path) -> Path:
             "| system | " + " | ".join(LABELS) + " |",
             "|---" * (len(LABELS) + 1) + "|",
         ]
-        for name, entry in report["systems"].items():
+        for name, entry in results["systems"].items():
             pc = entry["benchmarks"][bench]["per_class"]
             cells = [f"{_pct(pc[k]['precision'])} / {_pct(pc[k]['recall'])} / {_pct(pc[k]['f1'])}" for k in LABELS]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
@@ -62,12 +64,12 @@ def write_report(report: dict[str, Any], out: Path) -> Path:
             "",
             "Confusion matrices: "
             + ", ".join(
-                f"[{name}]({entry['benchmarks'][bench]['confusion_png']})" for name, entry in report["systems"].items()
+                f"[{name}]({entry['benchmarks'][bench]['confusion_png']})" for name, entry in results["systems"].items()
             ),
             "",
         ]
 
-    for bench, meta in report.get("article_benchmarks", {}).items():
+    for bench, meta in results.get("article_benchmarks", {}).items():
         lines += [
             f"## {bench} ({meta['articles']} articles, gold per actor × passage and per actor)",
             "",
@@ -75,7 +77,7 @@ def write_report(report: dict[str, Any], out: Path) -> Path:
             "| coreference P / R | cross-sentence P / R |",
             "|---|---|---|---|---|---|---|",
         ]
-        for name, entry in report["systems"].items():
+        for name, entry in results["systems"].items():
             r = entry["articles"][bench]
             c, p, a = r["coreference"], r["passage"], r["article"]
             lines.append(
@@ -88,8 +90,8 @@ def write_report(report: dict[str, Any], out: Path) -> Path:
             )
         lines.append("")
 
-    models = {n: e for n, e in report["systems"].items() if e.get("kind") == "model"}
-    if models and report["benchmarks"]:
+    models = {n: e for n, e in results["systems"].items() if e.get("kind") == "model"}
+    if models and results["benchmarks"]:
         lines += ["## Calibration and speed", "", "| model | load time (s) | reliability diagram |", "|---|---|---|"]
         for name, entry in models.items():
             curves = {b: r["calibration"] for b, r in entry["benchmarks"].items()}
@@ -98,7 +100,7 @@ def write_report(report: dict[str, Any], out: Path) -> Path:
             lines.append(f"| {name} | {entry['load_seconds']:.2f} | [{png.name}]({png.name}) |")
         lines.append("")
 
-    probed = {n: e["probes"] for n, e in report["systems"].items() if "probes" in e}
+    probed = {n: e["probes"] for n, e in results["systems"].items() if "probes" in e}
     if probed:
         caps = sorted({c for p in probed.values() for c in p["capabilities"]})
         lines += [
@@ -123,13 +125,13 @@ def write_report(report: dict[str, Any], out: Path) -> Path:
         lines.append("")
 
     lines += ["## Provenance", "", "Data files (sha256):", ""]
-    lines += [f"- {b}: `{m['path']}` `{m['sha256'][:16]}…`" for b, m in report["benchmarks"].items()]
+    lines += [f"- {b}: `{m['path']}` `{m['sha256'][:16]}…`" for b, m in results["benchmarks"].items()]
     lines += ["", "Models:", ""]
     lines += [f"- {n}: `{e['path']}`, weights sha256 `{e['weights_sha256'][:16]}…`" for n, e in models.items()]
-    lines += ["", "Versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()), ""]
+    lines += ["", "Versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items()), ""]
 
-    (out / "report.md").write_text("\n".join(lines), encoding="utf-8")
-    (out / "report.json").write_text(json.dumps(report, indent=2, default=list) + "\n", encoding="utf-8")
+    (out / "results.md").write_text("\n".join(lines), encoding="utf-8")
+    (out / "results.json").write_text(json.dumps(results, indent=2, default=list) + "\n", encoding="utf-8")
     with open(out / "errors.jsonl", "w", encoding="utf-8") as f:
         for e in errors:
             f.write(json.dumps(e, ensure_ascii=False, default=list) + "\n")

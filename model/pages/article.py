@@ -1,4 +1,4 @@
-"""Pages of single articles: records read from input files, analysed, rendered by the article view."""
+"""The page of ``newsstance view``: records read from input files, analysed, rendered as the article page."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..articles.analysis import Classifies, analyze_many
-from ..articles.html import check_output, write_page
-from ..articles.view import render_page
 from ..batch.readers import BadRecord, Record, expand_inputs, read_records
+from ..html import article_page, check_output, write_page
 
 __all__ = ["MAX_ARTICLES", "read_articles", "view_files"]
 
@@ -58,4 +57,4 @@ def view_files(
         (analysis,) = analyze_many(clf, [r.text], actors=actors if actors is not None else r.actors)
         pages.append((r.id, analysis))
     logger.info("rendering %d article(s)", len(pages))
-    return write_page(render_page(pages), output)
+    return write_page(article_page(pages), output)

@@ -1,86 +1,69 @@
-"""The run-time subcommands, `score`, `view` and `report`: their arguments and what they call.
-
-:mod:`newsstance.cli` adds them to the `newsstance` command beside the research subcommands
-(train, distill, evaluate, export) and maps their errors to exit codes.
-"""
+"""The run-time subcommands: ``score`` files of articles, ``view`` articles as a page, ``report``
+on a corpus of scores."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
-from pathlib import Path
 
 from newsstance.articles.rows import LEVELS
+from newsstance.cli.options import (
+    EXIT_FAILED,
+    EXIT_OK,
+    actor_list,
+    actor_options,
+    add_command,
+    batch_options,
+    model_options,
+    output_options,
+    progress_options,
+)
 
-EXIT_OK, EXIT_FAILED = 0, 1
-BACKENDS = ("auto", "torch", "openvino-int8", "onnx-int8")
-"""newsstance.backends.BACKENDS, spelled out so that parsing arguments does not import torch."""
+SCORE_EXIT = (
+    "Exit status: 0 every record scored; 1 some records failed (see OUTPUT.errors.jsonl), the rest were "
+    "scored; 2 usage error (no input, unknown extension, output exists without --resume or --overwrite, "
+    "output is an input, a directory or inside a file, --resume on a file newsstance did not write or with "
+    "other settings, another run holds the output); 3 environment error (disk full, read-only, permissions): "
+    "fix it and rerun with --resume; 130 interrupted; 143 terminated."
+)
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    add_score(sub)
+    add_view(sub)
+    add_report(sub)
 
 
 def add_score(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    output = output_options(
+        "output file: .jsonl (streamed), .csv or .parquet; or a directory (ending in /) of Parquet parts",
+        overwrite="replace an existing output",
+        resume="finish an interrupted run, skipping done articles",
+    )
+    p = add_command(
+        sub,
         "score",
-        help="score files of articles: actors and their stance per article, passage or mention",
-        description="Exit status: 0 every record scored; 1 some records failed (see OUTPUT.errors.jsonl), "
-        "the rest were scored; 2 usage error (no input, unknown extension, output exists without "
-        "--resume or --overwrite, output is an input, a directory or inside a file, --resume on a file "
-        "newsstance did not write or with other settings, another run holds the output); 3 environment "
-        "error (disk full, read-only, permissions): fix it and rerun with --resume; 130 interrupted; "
-        "143 terminated.",
+        run_score,
+        "score files of articles: actors and their stance per article, passage or mention",
+        parents=[output, actor_options(), batch_options(), progress_options(), model_options()],
+        description=SCORE_EXIT,
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.jsonl/.csv files, directories, globs, or -")
-    p.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        help="output file: .jsonl (streamed), .csv or .parquet; or a directory (ending in /) of Parquet parts",
-    )
     p.add_argument("--level", default="article", choices=list(LEVELS))
-    group = p.add_mutually_exclusive_group()
-    group.add_argument("--actors", help="comma-separated actor names to score (default: found automatically)")
-    group.add_argument("--actors-file", help="file with one actor name per line, or a JSON list")
     p.add_argument("--keep-fields", default="", help="comma-separated input fields copied to every output row")
-    p.add_argument("--batch-size", type=int, default=32, help="sentence × actor pairs per model batch")
     p.add_argument(
         "--max-chars",
         type=int,
         default=1_000_000,
         help="longer articles are bad records, not a crash (default 1,000,000 characters)",
     )
-    mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--resume", action="store_true", help="finish an interrupted run, skipping done articles")
-    mode.add_argument("--overwrite", action="store_true", help="replace an existing output")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--device", default=None, help="cpu, cuda, cuda:N (default: cuda if present)")
-    p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
-    p.add_argument("--backend", default="auto", choices=list(BACKENDS))
-    p.add_argument("--threads", type=int, default=None, help="CPU threads (default: the available cores)")
     dask = p.add_argument_group("scale-out (--engine dask; needs the dask extra)")
     dask.add_argument("--engine", default="local", choices=["local", "dask"], help="who scores: this process or Dask")
     dask.add_argument("--scheduler", default=None, metavar="ADDR", help="join the cluster at tcp://HOST:PORT")
     dask.add_argument("--workers", type=int, default=None, help="local cluster: workers (default: one per core)")
     dask.add_argument("--articles-per-task", type=int, default=64, help="articles per batch (a Dask task)")
     dask.add_argument("--dashboard", action="store_true", help="local cluster: serve Dask's dashboard on 127.0.0.1")
-
-
-def actor_list(args: argparse.Namespace) -> list | None:
-    if args.actors is not None:
-        names = [a.strip() for a in args.actors.split(",") if a.strip()]
-        if not names:
-            raise ValueError(f"--actors {args.actors!r} names no actor; give comma-separated names")
-        return names
-    if args.actors_file:
-        text = Path(args.actors_file).read_text(encoding="utf-8")
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError:
-            return [line.strip() for line in text.splitlines() if line.strip()]
-        if not isinstance(data, list):
-            raise ValueError(f"{args.actors_file} must hold a JSON list or one name per line")
-        return data
-    return None
 
 
 def run_score(args: argparse.Namespace) -> int:
@@ -90,10 +73,9 @@ def run_score(args: argparse.Namespace) -> int:
         raise ValueError(f"--batch-size must be at least 1, got {args.batch_size}")
     if args.engine == "local" and (args.scheduler or args.workers or args.dashboard):
         raise ValueError("--scheduler, --workers and --dashboard need --engine dask")
-    actors = actor_list(args)
     options = dict(
         level=args.level,
-        actors=actors,
+        actors=actor_list(args),
         keep_fields=[f.strip() for f in args.keep_fields.split(",") if f.strip()],
         batch_size=args.batch_size,
         articles_per_batch=args.articles_per_task,
@@ -126,24 +108,25 @@ def score_on_dask(args: argparse.Namespace, score_files, options: dict):
 
 
 def add_view(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("view", help="an HTML page of articles: every mention of every actor highlighted by stance")
+    p = add_command(
+        sub,
+        "view",
+        run_view,
+        "an HTML page of articles: every mention of every actor highlighted by stance",
+        parents=[
+            output_options("the page to write (.html)", "replace an existing page"),
+            actor_options(),
+            model_options(),
+        ],
+    )
     p.add_argument("inputs", nargs="+", metavar="ARTICLE", help=".txt, .jsonl or .csv files, or - for JSONL on stdin")
-    p.add_argument("-o", "--output", required=True, help="the page to write (.html)")
     p.add_argument("--id", action="append", default=[], dest="ids", help="a record of a .jsonl/.csv input (repeatable)")
-    group = p.add_mutually_exclusive_group()
-    group.add_argument("--actors", help="comma-separated actor names (default: found automatically)")
-    group.add_argument("--actors-file", help="file with one actor name per line, or a JSON list")
-    p.add_argument("--overwrite", action="store_true", help="replace an existing page")
-    p.add_argument("--device", default=None, help="cpu, cuda, cuda:N (default: cuda if present)")
-    p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
-    p.add_argument("--backend", default="auto", choices=list(BACKENDS))
-    p.add_argument("--threads", type=int, default=None, help="CPU threads (default: the available cores)")
 
 
 def run_view(args: argparse.Namespace) -> int:
     import newsstance
-    from newsstance.articles.html import check_output
-    from newsstance.view import view_files
+    from newsstance.html import check_output
+    from newsstance.pages import view_files
 
     check_output(args.output, args.inputs, args.overwrite)  # before the model loads
     clf = newsstance.load(args.model, device=args.device, backend=args.backend, threads=args.threads)
@@ -153,18 +136,20 @@ def run_view(args: argparse.Namespace) -> int:
 
 
 def add_report(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "report", help="an HTML report of score output: actors, how each is portrayed, over time, by outlet"
+    p = add_command(
+        sub,
+        "report",
+        run_report,
+        "an HTML report of score output: actors, how each is portrayed, over time, by outlet",
+        parents=[output_options("the report to write (.html)", "replace an existing report")],
     )
     p.add_argument("inputs", nargs="+", metavar="SCORES", help="output of newsstance score: .jsonl, .csv or .parquet")
-    p.add_argument("-o", "--output", required=True, help="the report to write (.html)")
     p.add_argument("--by", action="append", help="kept field(s) to break down by, e.g. outlet,date (default: both)")
     p.add_argument("--top", type=int, default=15, help="how many of the most mentioned actors to show")
-    p.add_argument("--overwrite", action="store_true", help="replace an existing report")
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from newsstance.view import write_report
+    from newsstance.pages import write_report
 
     by = [f.strip() for item in args.by for f in item.split(",") if f.strip()] if args.by else None
     print(f"wrote {write_report(args.inputs, args.output, args.overwrite, by=by, top=args.top)}", file=sys.stderr)

@@ -12,7 +12,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..articles.html import COLOURS
+from markupsafe import Markup
+
+from ..html import COLOURS
 
 __all__ = ["forest", "heatmap", "over_time", "to_svg"]
 
@@ -35,9 +37,10 @@ def _text(value: object, limit: int = 32) -> str:
     return text.replace("$", r"\$")
 
 
-def to_svg(fig: Any, prefix: str) -> str:
+def to_svg(fig: Any, prefix: str) -> Markup:
     """The figure as an ``<svg>`` element for inline use: no XML prolog or metadata, and ids
-    prefixed so that several figures share one page."""
+    prefixed so that several figures share one page. It is markup for the page as it is: labels
+    are drawn as paths, and matplotlib escapes the text of the comments it writes beside them."""
     import matplotlib
 
     buf = io.StringIO()
@@ -48,7 +51,7 @@ def to_svg(fig: Any, prefix: str) -> str:
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
     text = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', text)
     text = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', text)
-    return re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", text)
+    return Markup(re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", text))
 
 
 def _rc(function):
