@@ -137,6 +137,7 @@ def compare(
     """Every model on every backend (and the RoBERTa-base-sized reference) measured in a process
     of its own; ``None`` is the shipped model."""
     data = str(resolve_data_dir(data_dir))
+    models = [None if m in (None, "default") else m for m in models]  # `default`: the shipped model, as in evaluate
     rows = [
         {
             "model": model_name(m),

@@ -17,7 +17,19 @@ from newsstance.eval.corpora import DATA_ENV, DEFAULT_DATA_DIR, resolve_data_dir
 
 REPO = Path(__file__).resolve().parents[1]
 COMMANDS = {"score", "view", "report", "evaluate", "export", "calibrate", "train", "distill", "sweep", "fetch-base"}
-BENCHMARKS = {"analyze", "score", "huge", "speed", "report", "scaleout", "adversarial", "linking", "aggregation", "ensemble", "train-step"}
+BENCHMARKS = {
+    "analyze",
+    "score",
+    "huge",
+    "speed",
+    "report",
+    "scaleout",
+    "adversarial",
+    "linking",
+    "aggregation",
+    "ensemble",
+    "train-step",
+}
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1"}
 
 
