@@ -24,9 +24,7 @@ def test_reader_gives_one_row_per_target_with_all_mentions(small_data):
 
 
 def test_smoke_training_saves_a_loadable_model(tiny_config, small_data, tmp_path):
-    result = train(
-        tiny_config(), small_data, tmp_path / "out", device="cpu", max_steps=2, test_files=("dev_rw.jsonl",)
-    )
+    result = train(tiny_config(), small_data, tmp_path / "out", device="cpu", max_steps=2, test_files=("dev_rw.jsonl",))
     out = tmp_path / "out"
     assert result.best_epoch == 1
     assert {"dev_rw", "dev_mt"} == set(result.dev)
