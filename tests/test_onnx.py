@@ -1,5 +1,9 @@
 import dataclasses
+import importlib.util
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -8,8 +12,9 @@ from newsstance.classifier import StanceClassifier
 from newsstance.settings import ModelSettings
 from newsstance.stance import LABELS, Stance
 
-pytest.importorskip("onnxruntime")
-pytest.importorskip("onnx_ir")
+# found, not imported: a plain import of ONNX Runtime writes its telemetry id under HOME
+if importlib.util.find_spec("onnxruntime") is None or importlib.util.find_spec("onnx_ir") is None:
+    pytest.skip("needs the onnx extra", allow_module_level=True)
 
 from newsstance.backends.onnx import ONNX_FILES, OnnxStanceModel, cache_dir, export_onnx  # noqa: E402
 from newsstance.settings import file_sha256  # noqa: E402
@@ -86,3 +91,20 @@ def test_cli_backend_choices_match_the_library():
     from newsstance.cli import BACKENDS
 
     assert BACKENDS == backends.BACKENDS
+
+
+def test_exporting_and_running_onnx_writes_nothing_under_home(tiny_model_dir, tmp_path):
+    home, model = tmp_path / "home", tmp_path / "m"
+    home.mkdir()
+    shutil.copytree(tiny_model_dir, model)
+    code = (
+        "import sys; from newsstance.backends.onnx import export_onnx; "
+        "from newsstance.classifier import StanceClassifier; export_onnx(sys.argv[1]); "
+        "c = StanceClassifier.from_pretrained(sys.argv[1], backend='onnx-int8', threads=1); "
+        "print(c.classify('the party said ruiz won.', 'ruiz').label)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "XDG_CACHE_HOME"} | {"HOME": str(home)}
+    out = subprocess.run([sys.executable, "-c", code, str(model)], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() in LABELS
+    assert sorted(p.relative_to(home).as_posix() for p in home.rglob("*")) == []

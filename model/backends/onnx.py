@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -75,9 +76,41 @@ def onnx_file(model_dir: str | Path, backend: str = "onnx-int8", build: bool = T
     return export_onnx(model_dir, backend, out=cached)
 
 
+NO_CACHE_HOME = "/dev/null/newsstance-no-telemetry"
+"""A path no directory can be made under (``/dev/null`` is not a folder)."""
+
+
+def import_onnxruntime():
+    """``import onnxruntime``, without its telemetry.
+
+    Importing ONNX Runtime otherwise writes a device id and an event database under
+    ``$XDG_CACHE_HOME`` (else ``~/.cache``) ``/Microsoft/DeveloperTools/.onnxruntime``. While it is
+    first imported, both point at :data:`NO_CACHE_HOME`, so the write fails silently; then its
+    telemetry events are switched off.
+    """
+    if "onnxruntime" not in sys.modules:
+        saved = {name: os.environ.get(name) for name in ("HOME", "XDG_CACHE_HOME")}
+        os.environ["HOME"] = os.environ["XDG_CACHE_HOME"] = NO_CACHE_HOME
+        try:
+            import onnxruntime
+        except ImportError as err:
+            raise ImportError(f"backend onnx-int8 needs ONNX Runtime; {INSTALL_HINT}") from err
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+    import onnxruntime
+
+    onnxruntime.disable_telemetry_events()
+    return onnxruntime
+
+
 def export_onnx(model_dir: str | Path, backend: str = "onnx-int8", out: str | Path | None = None) -> Path:
     """Write ``out`` (default ``model_dir/model.int8.onnx``) from the directory's safetensors weights."""
     try:
+        import_onnxruntime()
         from onnxruntime.quantization import QuantType, quantize_dynamic
         from onnxruntime.transformers import optimizer
         from onnxruntime.transformers.fusion_options import FusionOptions
@@ -137,6 +170,8 @@ def export_onnx(model_dir: str | Path, backend: str = "onnx-int8", out: str | Pa
 def _quantize_after_gelu(source: Path, target: Path) -> None:
     """8-bit block-wise weights (``MatMulNBits``) for the MatMuls whose input is a GELU's output."""
     import onnx
+
+    import_onnxruntime()
     from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
 
     graph = onnx.load(str(source)).graph
@@ -190,10 +225,7 @@ class OnnxStanceModel(CpuRuntime):
     backend = "onnx-int8"
 
     def __init__(self, path: str | Path, threads: int | None = None) -> None:
-        try:
-            import onnxruntime as ort
-        except ImportError as err:
-            raise ImportError(f"backend onnx-int8 needs ONNX Runtime; {INSTALL_HINT}") from err
+        ort = import_onnxruntime()
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(
