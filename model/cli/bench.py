@@ -15,6 +15,7 @@ from newsstance.cli.options import (
     add_command,
     batch_options,
     data_options,
+    load_model,
     model_options,
     progress_options,
 )
@@ -244,10 +245,9 @@ def _add_aggregation(sub: argparse._SubParsersAction) -> None:
 
 
 def run_aggregation(args: argparse.Namespace) -> int:
-    import newsstance
     from newsstance.eval.aggregation import compare, table
 
-    clf = newsstance.load(args.model, device=args.device, backend=args.backend, threads=args.threads)
+    clf = load_model(args)
     print(table(compare(clf, args.benchmark, args.batch_size)))
     return EXIT_OK
 
@@ -269,12 +269,11 @@ def _add_ensemble(sub: argparse._SubParsersAction) -> None:
 
 
 def run_ensemble(args: argparse.Namespace) -> int:
-    import newsstance
     from newsstance.eval.ensemble import compare, model_names, table
 
     if not args.model or len(args.model) < 2:
         raise ValueError("an ensemble needs two or more models: give --model DIR at least twice")
-    models = [newsstance.load(m, device=args.device, backend=args.backend, threads=args.threads) for m in args.model]
+    models = [load_model(args, m) for m in args.model]
     print(table(compare(models, model_names(args.model), args.benchmark, args.data_dir, args.batch_size)))
     return EXIT_OK
 

@@ -73,6 +73,13 @@ def model_options(
     return p
 
 
+def load_model(args: argparse.Namespace, model: str | None = None):
+    """The classifier that :func:`model_options`' flags describe (``model``: one of a repeated ``--model``)."""
+    import newsstance
+
+    return newsstance.load(model or args.model, device=args.device, backend=args.backend, threads=args.threads)
+
+
 def data_options() -> argparse.ArgumentParser:
     """``--data-dir``: the folder holding newsmtsc/ and newstsc/."""
     from newsstance.eval.corpora import DATA_ENV, DEFAULT_DATA_DIR

@@ -15,6 +15,7 @@ from newsstance.cli.options import (
     actor_options,
     add_command,
     batch_options,
+    load_model,
     model_options,
     output_options,
     progress_options,
@@ -87,9 +88,7 @@ def run_score(args: argparse.Namespace) -> int:
     if args.engine == "dask":
         summary = score_on_dask(args, score_files, options)
     else:
-        import newsstance
-
-        clf = newsstance.load(args.model, device=args.device, backend=args.backend, threads=args.threads)
+        clf = load_model(args)
         summary = score_files(clf, args.inputs, args.output, **options)
     print(summary.line(), file=sys.stderr)
     return EXIT_FAILED if summary.records_failed else EXIT_OK
@@ -124,12 +123,11 @@ def add_view(sub: argparse._SubParsersAction) -> None:
 
 
 def run_view(args: argparse.Namespace) -> int:
-    import newsstance
     from newsstance.html import check_output
     from newsstance.pages import view_files
 
     check_output(args.output, args.inputs, args.overwrite)  # before the model loads
-    clf = newsstance.load(args.model, device=args.device, backend=args.backend, threads=args.threads)
+    clf = load_model(args)
     path = view_files(clf, args.inputs, args.output, ids=args.ids, actors=actor_list(args), overwrite=args.overwrite)
     print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
