@@ -1,8 +1,9 @@
 import json
+import shutil
 from pathlib import Path
 
 import pytest
-from safetensors.torch import load_file
+from safetensors.torch import load_file, save_file
 
 import newsstance
 from newsstance.training import TrainConfig, train
@@ -173,6 +174,41 @@ def test_soup_with_averages_a_trained_run_with_other_models(tiny_config, tiny_mo
     assert set(result.dev) == {"dev_rw", "dev_mt"}
     with pytest.raises(ValueError, match="another pooling"):
         train(tiny_config(soup_with=[str(tiny_model_dir)], pooling="cls"), small_data, tmp_path / "c", device="cpu")
+
+
+def test_soup_with_weight_weighs_the_other_models(tiny_config, tiny_model_dir, small_data, tmp_path):
+    shifted = tmp_path / "shifted"
+    shutil.copytree(tiny_model_dir, shifted)
+    start = load_file(tiny_model_dir / "model.safetensors")
+    save_file({k: (v.float() + 1).to(v.dtype) for k, v in start.items()}, shifted / "model.safetensors")
+    got = load_file(soup([tiny_model_dir, shifted], tmp_path / "mix", weights=[1, 3]) / "model.safetensors")
+    assert all((got[k].float() - start[k].float() - 0.75).abs().max() < 1e-2 for k in start)
+
+    train(
+        tiny_config(soup_with=[str(shifted)], soup_with_weight=0.7),
+        small_data,
+        tmp_path / "s",
+        device="cpu",
+        max_steps=1,
+    )
+    settings = json.loads((tmp_path / "s" / "newsstance.json").read_text())
+    assert settings["training"]["soup_with_weight"] == 0.7
+    assert settings["metrics"]["soup_with"][0]["weight"] == 0.7
+    assert "weight 0.70" in (tmp_path / "s" / "README.md").read_text()
+    with pytest.raises(ValueError, match="needs soup_with"):
+        tiny_config(soup_with_weight=0.5)
+    with pytest.raises(ValueError, match=r"in \(0, 1\)"):
+        tiny_config(soup_with=[str(tiny_model_dir)], soup_with_weight=1.0)
+
+
+def test_mixing_weights_refuse_what_cannot_be_a_mix():
+    from newsstance.training.soup import mixing_weights
+
+    assert mixing_weights(2) == [0.5, 0.5]
+    assert mixing_weights(2, [1, 3]) == [0.25, 0.75]
+    for bad in ([1], [-1, 2], [0, 0], [float("nan"), 1]):
+        with pytest.raises(ValueError):
+            mixing_weights(2, bad)
 
 
 def test_train_step_times_both_precisions_from_one_start(tiny_base, small_data):

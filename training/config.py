@@ -44,6 +44,9 @@ class TrainConfig:
     # trained model directories (same base model, pooling and head initialisation) whose weights
     # are averaged with this recipe's trained weights
     soup_with: tuple[str, ...] = ()
+    # the share of the soup that goes to the soup_with models (split equally among them); the
+    # rest is split equally among this recipe's runs. None: every model weighs the same
+    soup_with_weight: float | None = None
     # distillation (used by `newsstance distill` only): the loss on a gold example is
     # (1 - distill_weight) * cross-entropy + distill_weight * T² * KL(teacher ‖ student) at
     # temperature T = distill_temperature; a transfer example has the KL term alone.
@@ -74,6 +77,11 @@ class TrainConfig:
             raise ValueError(f"distill_temperature must be positive, got {self.distill_temperature}")
         if len(self.soup_seeds) == 1 or len(set(self.soup_seeds)) != len(self.soup_seeds):
             raise ValueError(f"soup_seeds must list two or more distinct seeds (or none), got {list(self.soup_seeds)}")
+        if self.soup_with_weight is not None:
+            if not self.soup_with:
+                raise ValueError("soup_with_weight needs soup_with: name the models it weighs")
+            if not 0 < self.soup_with_weight < 1:
+                raise ValueError(f"soup_with_weight must be in (0, 1), got {self.soup_with_weight}")
         if not self.train_files or not self.dev_files:
             raise ValueError("train_files and dev_files must each name at least one file")
 

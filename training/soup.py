@@ -31,24 +31,47 @@ from .trainer import TrainResult, finish, train_one
 logger = logging.getLogger(__name__)
 
 
-def average_weights(model_dirs: Sequence[str | Path]) -> dict[str, torch.Tensor]:
-    """The element-wise mean (in float32) of the models' floating-point weights."""
+def mixing_weights(n: int, weights: Sequence[float] | None = None) -> list[float]:
+    """``weights`` (one per model, non-negative, not all zero) scaled to sum to 1; equal
+    weights when none are given."""
+    if weights is None:
+        return [1.0 / n] * n
+    weights = [float(w) for w in weights]
+    if len(weights) != n:
+        raise ValueError(f"give one weight per model: {n} models, {len(weights)} weights")
+    if any(not np.isfinite(w) or w < 0 for w in weights) or sum(weights) == 0:
+        raise ValueError(f"weights must be finite, non-negative and not all zero, got {weights}")
+    return [w / sum(weights) for w in weights]
+
+
+def average_weights(
+    model_dirs: Sequence[str | Path], weights: Sequence[float] | None = None
+) -> dict[str, torch.Tensor]:
+    """The element-wise mean (in float32) of the models' floating-point weights, weighted by
+    ``weights`` (see :func:`mixing_weights`)."""
     if not model_dirs:
         raise ValueError("give at least one model directory to average")
+    mix = mixing_weights(len(model_dirs), weights)
     total: dict[str, torch.Tensor] = {}
-    for d in model_dirs:
+    for d, w in zip(model_dirs, mix):
         state = load_file(Path(d) / WEIGHTS_FILE)
         if total and state.keys() != total.keys():
             raise ValueError(f"{d} has other weights than {model_dirs[0]}; only runs of one recipe can be averaged")
         for k, v in state.items():
-            total[k] = total[k] + v.float() if k in total else v.float()
-    return {k: v / len(model_dirs) for k, v in total.items()}
+            total[k] = total[k] + w * v.float() if k in total else w * v.float()
+    return total
 
 
-def soup(model_dirs: Sequence[str | Path], output: str | Path, dtype: torch.dtype = torch.float16) -> Path:
-    """Write a model directory whose weights are the mean of ``model_dirs``' weights."""
+def soup(
+    model_dirs: Sequence[str | Path],
+    output: str | Path,
+    dtype: torch.dtype = torch.float16,
+    weights: Sequence[float] | None = None,
+) -> Path:
+    """Write a model directory whose weights are the (weighted) mean of ``model_dirs``' weights."""
     if not model_dirs:
         raise ValueError("give at least one model directory to average")
+    mix = mixing_weights(len(model_dirs), weights)
     output, first = Path(output), Path(model_dirs[0])
     output.mkdir(parents=True, exist_ok=True)
     for item in first.iterdir():
@@ -60,10 +83,12 @@ def soup(model_dirs: Sequence[str | Path], output: str | Path, dtype: torch.dtyp
             "train.log",
         ):
             shutil.copy(item, output / item.name)
-    state = {k: v.to(dtype).contiguous() for k, v in average_weights(model_dirs).items()}
+    state = {k: v.to(dtype).contiguous() for k, v in average_weights(model_dirs, mix).items()}
     save_file(state, output / WEIGHTS_FILE, metadata={"format": "pt"})
     settings = ModelSettings.load(first)
     training = {**settings.training, "soup_of": [str(Path(d)) for d in model_dirs]}
+    if weights is not None:
+        training["soup_weights"] = [round(w, 6) for w in mix]
     ModelSettings(
         encoding=settings.encoding,
         pooling=settings.pooling,
@@ -99,10 +124,14 @@ def train_soup(
         run_dir = output_dir / "runs" / f"seed{seed}"
         if not (run_dir / SETTINGS_FILE).is_file() or (run_dir / CHECKPOINT_DIR).exists():
             logger.info("soup: training seed %d into %s", seed, run_dir)
-            one = config.replace(seed=seed, soup_seeds=[], soup_with=[])
+            one = config.replace(seed=seed, soup_seeds=[], soup_with=[], soup_with_weight=None)
             train_one(one, data_dir, run_dir, device, test_files, objective=objective, **run)
         runs.append(run_dir)
-    soup([*runs, *others], output_dir)
+    weights = None
+    if config.soup_with_weight is not None:
+        share = config.soup_with_weight
+        weights = [(1 - share) / len(runs)] * len(runs) + [share / len(others)] * len(others)
+    soup([*runs, *others], output_dir, weights=weights)
 
     seeds = [ModelSettings.load(r).metrics for r in runs]
     spread = {}
@@ -111,6 +140,9 @@ def train_soup(
         sd = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
         spread[split] = {"f1m": values, "mean": float(np.mean(values)), "sd": sd}
     soup_with = [{"path": str(o), "weights_sha256": file_sha256(o / WEIGHTS_FILE)} for o in others]
+    if weights is not None:
+        for entry, w in zip(soup_with, weights[len(runs) :]):
+            entry["weight"] = round(w, 6)
     card = soup_section(seed_list, spread, soup_with)
     described = objective.describe() if objective is not None else None
     seconds = sum(m["train_seconds"] for m in seeds)
