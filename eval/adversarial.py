@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -143,6 +144,84 @@ def _over_max_chars(d: Path):
     return [[str(data), "-o", str(d / "out.jsonl"), "--max-chars", "2000"]], d / "out.jsonl", [data]
 
 
+GERMAN = (
+    "Sarah Mitchell hat am Dienstag neue Wahlen angekündigt, nachdem die Koalition zerbrochen war. "
+    "Kritiker warfen ihr Versagen vor."
+)
+CHINESE = "萨拉·米切尔周二宣布举行新的选举。批评者指责她失败了。"
+
+
+def _languages(d: Path, extra: list[str] = ()):
+    data = _jsonl(
+        d / "in.jsonl", [{"id": "de", "text": GERMAN}, {"id": "zh", "text": CHINESE}, {"id": "en", "text": TEXT}]
+    )
+    return [[str(data), "-o", str(d / "out.jsonl"), *extra]], d / "out.jsonl", [data]
+
+
+def _any_language(d: Path):
+    return _languages(d, ["--any-language"])
+
+
+def _actor_types(d: Path):
+    typed = [{"name": "Sarah Mitchell", "type": "ALIEN"}]
+    records = [
+        {"id": "alien", "text": TEXT, "actors": typed},
+        {"id": "five", "text": TEXT, "actors": [{"name": "x", "type": 5}]},
+    ]
+    records.append(
+        {"id": "person", "text": TEXT + " She left.", "actors": [{"name": "Sarah Mitchell", "type": "person"}]}
+    )
+    data = _jsonl(d / "in.jsonl", records)
+    return [[str(data), "-o", str(d / "out.jsonl"), "--level", "mention"]], d / "out.jsonl", [data]
+
+
+def _delimited(d: Path, sep: str):
+    data = d / "in.csv"
+    data.write_text(f'id{sep}text\nc1{sep}"Sarah Mitchell won."\nc2{sep}"{TEXT}"\n', encoding="utf-8")
+    return [[str(data), "-o", str(d / "out.jsonl")]], d / "out.jsonl", [data]
+
+
+def _scheduler_without_scheme(d: Path):
+    data = _jsonl(d / "in.jsonl", [{"text": TEXT}])
+    return (
+        [[str(data), "-o", str(d / "out.jsonl"), "--engine", "dask", "--scheduler", "127.0.0.1"]],
+        d / "out.jsonl",
+        [data],
+    )
+
+
+def _report(d: Path, rows: list[dict]):
+    data = _jsonl(d / "scores.jsonl", rows)
+    report = [sys.executable, "-m", "newsstance", "report", str(data), "-o", str(d / "page.html")]
+    return [report], d / "page.html", [data]
+
+
+def _score_row(article: str, actor: str, score: float) -> dict:
+    p_pos = min(max((1 + score) / 2, 0), 1) if score == score else 0.5
+    return {
+        "id": article,
+        "actor": actor,
+        "actor_type": "PERSON",
+        "label": "neutral",
+        "score": score,
+        "p_negative": round(1 - p_pos, 6),
+        "p_neutral": 0.0,
+        "p_positive": round(p_pos, 6),
+        "mentions": 1,
+        "sentences": 1,
+    }
+
+
+def _report_bad_numbers(d: Path):
+    rows = [_score_row("a", "Mitchell", 0.12), _score_row("b", "Mitchell", float("nan"))]
+    rows += [_score_row("c", "Miller", float("inf")), _score_row("d", "Miller", 5.0), _score_row("e", "Ruiz", -0.4)]
+    return _report(d, rows)
+
+
+def _report_empty(d: Path):
+    return _report(d, [])
+
+
 CASES: dict[str, Case] = {
     "-o is the input, --overwrite": _self_overwrite,
     "-o is the input, --resume": _self_resume,
@@ -162,6 +241,14 @@ CASES: dict[str, Case] = {
     "-o inside a file": _parent_is_a_file,
     "NaN in a kept field": _nan_kept_field,
     "an article over --max-chars": _over_max_chars,
+    "articles in German and Chinese": _languages,
+    "German and Chinese with --any-language": _any_language,
+    'actor types "ALIEN", 5 and "person"': _actor_types,
+    "a semicolon CSV": lambda d: _delimited(d, ";"),
+    "a tab-separated CSV": lambda d: _delimited(d, "\t"),
+    "--scheduler without a scheme": _scheduler_without_scheme,
+    "report: NaN, inf and 5.0 scores": _report_bad_numbers,
+    "report: an empty JSONL": _report_empty,
 }
 
 
@@ -171,14 +258,15 @@ def run_case(name: str, case: Case, base: list[str]) -> dict:
         commands, output, inputs = case(d)
         before = {p: p.read_bytes() for p in inputs}
         env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-        status, stderr = None, ""
+        status, stderr, seconds = None, "", 0.0
         for cmd in commands:
             full = cmd if cmd[0] == sys.executable else [*base, *cmd]
+            start = time.perf_counter()
             done = subprocess.run(full, cwd=d, env=env, capture_output=True, text=True)
-            status, stderr = done.returncode, done.stderr
+            status, stderr, seconds = done.returncode, done.stderr, time.perf_counter() - start
         errors = output.with_name(output.name + ".errors.jsonl")
         valid = True
-        if output.suffix == ".jsonl" and output.is_file() and output not in inputs:
+        if output.suffix == ".jsonl" and output.is_file() and output not in inputs and output.stat().st_size:
             try:
                 [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
             except ValueError:
@@ -191,11 +279,12 @@ def run_case(name: str, case: Case, base: list[str]) -> dict:
         return {
             "case": name,
             "exit": status,
-            "rows": _count(output) if output not in inputs else "–",
+            "rows": _count(output) if output not in inputs and output.suffix != ".html" else "–",
             "errors": _count(errors),
             "inputs kept": all(p.read_bytes() == b for p, b in before.items()),
             "valid JSON": valid,
-            "message": stderr.strip().splitlines()[-1][:110] if stderr.strip() else "",
+            "seconds": round(seconds, 1),
+            "message": stderr.strip().splitlines()[-1][:160] if stderr.strip() else "",
         }
 
 
@@ -209,13 +298,13 @@ def run_cases(model: str | Path | None = None, backend: str = "torch") -> list[d
 def table(rows: list[dict]) -> str:
     """The cases' outcomes as a Markdown table."""
     lines = [
-        "| case | exit | rows | errors | inputs kept | valid JSON | last line on stderr |",
-        "|---|---|---|---|---|---|---|",
+        "| case | exit | rows | errors | inputs kept | valid JSON | s (last run) | last line on stderr |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         message = r["message"].replace("|", "\\|")
         lines.append(
             f"| {r['case']} | {r['exit']} | {r['rows']} | {r['errors']} | {'yes' if r['inputs kept'] else 'NO'} "
-            f"| {'yes' if r['valid JSON'] else 'NO'} | {message} |"
+            f"| {'yes' if r['valid JSON'] else 'NO'} | {r['seconds']} | {message} |"
         )
     return "\n".join(lines)

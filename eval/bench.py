@@ -127,6 +127,31 @@ def bench_huge(chars: int = 220_000) -> dict:
     }
 
 
+def bench_language(articles: int = 300) -> dict:
+    """Language detection (no model): the detector's first call (it loads then) with its memory, and
+    milliseconds per article over ``articles`` generated articles (all English)."""
+    from newsstance.articles.language import detect_language
+
+    rss_before = peak_rss_mb()
+    started = time.perf_counter()
+    detect_language("Critics attacked the senator on Tuesday, and her allies defended the bill.")
+    load_s = time.perf_counter() - started
+    rss_loaded = peak_rss_mb()
+    texts = list(mixed_articles(articles))
+    started = time.perf_counter()
+    found = [detect_language(t) for t in texts]
+    seconds = time.perf_counter() - started
+    return {
+        "articles": len(texts),
+        "mean_chars": sum(map(len, texts)) / len(texts),
+        "first_call_s": load_s,
+        "ms_per_article": 1000 * seconds / len(texts),
+        "not_english": sum(f not in ("en", None) for f in found),
+        "peak_rss_mb_added_by_loading": rss_loaded - rss_before,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
 def environment(model: str | None = None) -> dict:
     """What a benchmark figure holds for: the model, torch's threads and the CPU."""
     import torch

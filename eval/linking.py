@@ -3,7 +3,8 @@
     newsstance bench linking [--data-dir DIR] [--files dev_rw.jsonl dev_mt.jsonl]
 
 * **Pronoun links**: the actors are given by name (each named target's main mention; every
-  NewsMTSC target is a person, so they are given as PERSON), the resolver runs on the sentence,
+  NewsMTSC target is a person, so they are given as PERSON, and a second time by name alone, as
+  ``--actors`` gives them, their type then read from the text), the resolver runs on the sentence,
   and its he/she links are compared with the gold ``further_mentions`` of those targets.
   Precision = correct links / links made; recall = gold he/she mentions linked to their target.
 * **Name recall**: no actors given; a gold named target counts as found when some actor's name
@@ -55,9 +56,14 @@ def _sentences(path: Path) -> list[dict[str, Any]]:
 
 
 def pronoun_links(
-    sentences: Sequence[dict[str, Any]], adjudicated: dict[tuple, bool] | None = None, batch_size: int = 256
+    sentences: Sequence[dict[str, Any]],
+    adjudicated: dict[tuple, bool] | None = None,
+    batch_size: int = 256,
+    typed: bool = True,
 ) -> dict[str, Any]:
     """Precision and recall of the he/she links, overall and by the rule that made them.
+    ``typed``: the targets are given as ``{"name": ..., "type": "PERSON"}``; else by name alone,
+    as ``--actors A,B`` gives them, so that their type comes from the text.
 
     ``further_mentions`` mark the pronouns of only some targets, so a link that the gold does
     not contain is not always wrong: ``adjudicated`` holds a reader's verdict on such links,
@@ -74,7 +80,7 @@ def pronoun_links(
         gold_links = {(p, entry["name"]) for _, entry in s["targets"] for p in entry["pronouns"]}
         gold_total += len(gold_links)
         unhandled += sum(entry["other"] for _, entry in s["targets"])
-        given = [{"name": n, "type": "PERSON"} for n in names]
+        given = [{"name": n, "type": "PERSON"} if typed else n for n in names]
         try:
             (parse,), (actors,) = read_actors([s["text"]], given, batch_size, coreference=None)
         except ValueError:
@@ -142,7 +148,12 @@ def measure(data_dir: str | Path | None = None, files: Sequence[str] = FILES) ->
     adjudicated = {}
     if ADJUDICATED.is_file():
         adjudicated = {tuple(e["key"]): e["correct"] for e in json.loads(ADJUDICATED.read_text(encoding="utf-8"))}
-    return {"files": list(files), "links": pronoun_links(sentences, adjudicated), "names": name_recall(sentences)}
+    return {
+        "files": list(files),
+        "links": pronoun_links(sentences, adjudicated),
+        "links_names_only": pronoun_links(sentences, adjudicated, typed=False),
+        "names": name_recall(sentences),
+    }
 
 
 def summary(result: dict[str, Any]) -> str:
@@ -159,5 +170,13 @@ def summary(result: dict[str, Any]) -> str:
     lines += [
         f"  rule {rule}: {r['links']} links, precision {r['precision']:.3f}" for rule, r in links["by_rule"].items()
     ]
+    plain = result.get("links_names_only")
+    if plain is not None:
+        bound = "at least " if plain["not_adjudicated"] else ""
+        lines.append(
+            f"pronoun links, targets given by name alone (as --actors A,B): precision {bound}{plain['precision']:.3f} "
+            f"({plain['links']} links, {plain['not_adjudicated']} not yet judged), "
+            f"recall {plain['recall']:.3f} ({plain['in_gold']}/{plain['gold']})"
+        )
     lines.append(f"name recall, no actors given: {names['recall']:.3f} ({names['found']}/{names['targets']})")
     return "\n".join(lines)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from newsstance.articles.actors import build_actors, clean_span, find_mentions, fold, given_actors
+from newsstance.articles.actors import build_actors, clean_span, find_mentions, fold
+from newsstance.articles.given import given_actors
 from newsstance.articles.passages import chunk, split_passages
 
 
@@ -206,3 +207,30 @@ def test_a_person_after_town_of_is_a_place():
     assert place_if_named_so(text, (orlen, orlen + 5, "ORG")) == (orlen, orlen + 5, "ORG")  # only persons move
     text = "Secretary of State Mike Pompeo spoke."
     assert place_if_named_so(text, (19, 30, "PERSON"))[2] == "PERSON"
+
+
+def test_a_given_type_is_case_folded_to_one_of_the_actor_types():
+    (actor,) = given_actors([{"name": "Nancy Pelosi", "type": " person "}])
+    assert actor.given_type == "PERSON" and actor.type == "PERSON" and actor.is_person()
+    assert given_actors([{"name": "Harbour Council", "type": "org"}])[0].type == "ORG"
+    with pytest.raises(ValueError, match=r"'ALIEN'.*PERSON, ORG, GPE, NORP"):
+        given_actors([{"name": "Zorg", "type": "ALIEN"}])
+    with pytest.raises(TypeError, match=r"type.*5.*PERSON, ORG, GPE, NORP"):
+        given_actors([{"name": "Zorg", "type": 5}])
+
+
+@pytest.mark.parametrize(
+    ("spec", "error", "message"),
+    [
+        ({"name": 5}, TypeError, r"'name' must be a non-empty string, got int 5"),
+        ({"name": ""}, ValueError, r"empty name"),
+        ({"name": "Ana Ruiz", "aliases": 5}, TypeError, r"'aliases' must be a list of strings, got int"),
+        ({"name": "Ana Ruiz", "aliases": ["Ruiz", 7]}, TypeError, r"alias 1 .* got int 7"),
+        ({"name": "Ana Ruiz", "aliases": [" "]}, ValueError, r"empty .*alias"),
+        ({"name": "Ana Ruiz", "alias": ["Ruiz"]}, ValueError, r"unknown key 'alias'.*'name', 'aliases', 'type'"),
+        (5, TypeError, r"must be a name or a dict"),
+    ],
+)
+def test_every_field_of_a_given_actor_is_checked(spec, error, message):
+    with pytest.raises(error, match=message):
+        given_actors([spec])

@@ -1,5 +1,7 @@
 """Article analysis with the real spaCy pipeline and a tiny random classifier."""
 
+import warnings
+
 import pytest
 
 pytest.importorskip("spacy")
@@ -146,3 +148,147 @@ def test_repr_is_one_short_line_and_many_analyses_make_one_dataframe(tiny_classi
         newsstance.to_dataframe(many, ids=["x"])
     with pytest.raises(TypeError, match="analysis.to_dataframe"):
         newsstance.to_dataframe(many[0])
+
+
+PELOSI = "Critics attacked Pelosi on Tuesday. She said the bill would pass anyway, and her allies agreed."
+
+
+@pytest.mark.parametrize("given", ["PERSON", "person", "Person"])
+def test_a_given_type_in_any_case_is_a_person_whose_pronouns_link(tiny_classifier, given):
+    a = tiny_classifier.analyze(PELOSI, actors=[{"name": "Pelosi", "type": given}])
+    assert [(x.name, x.type, x.mention_types) for x in a.actors] == [
+        ("Pelosi", "PERSON", ("name", "pronoun", "pronoun"))
+    ]
+
+
+def test_an_actor_given_by_name_alone_gets_the_mentions_and_type_the_text_gives(tiny_classifier):
+    found = tiny_classifier.analyze(PELOSI)
+    for actors in (["Pelosi"], [{"name": "Pelosi", "type": "PERSON"}], None):
+        a = tiny_classifier.analyze(PELOSI, actors=actors)
+        assert [(x.name, x.type, x.mentions) for x in a.actors] == [(y.name, y.type, y.mentions) for y in found.actors]
+    assert [x.mention_types for x in found.actors] == [("name", "pronoun", "pronoun")]
+
+
+def test_a_given_surname_takes_the_full_name_and_its_pronouns(tiny_classifier):
+    text = "President Donald Trump spoke on Tuesday. Critics said Trump was wrong, and he answered them."
+    (a,) = tiny_classifier.analyze(text, actors=["Trump"]).actors
+    assert a.name == "Trump" and a.type == "PERSON"
+    assert [text[s:e] for s, e in a.mentions] == ["Donald Trump", "Trump", "he"]
+
+
+def test_a_lone_surname_ner_calls_an_organisation_is_a_person_by_its_pronoun(tiny_classifier):
+    text = "Kushner used the private account through his first nine months in government service."
+    (a,) = tiny_classifier.analyze(text, actors=["Kushner"]).actors
+    assert a.type == "PERSON" and a.mention_types == ("name", "pronoun")
+    (org,) = tiny_classifier.analyze("Google said its profits rose.", actors=["Google"]).actors
+    assert org.type != "PERSON"
+
+
+def test_one_person_given_twice_is_kept_apart_with_a_warning(tiny_classifier):
+    from newsstance.articles.given import ActorWarning
+
+    text = "Angela Merkel spoke on Tuesday. Merkel said she would stay."
+    with pytest.warns(
+        ActorWarning, match=r"'Merkel' and 'Angela Merkel' may be one person.*\"aliases\": \[\"Merkel\"\]"
+    ):
+        apart = tiny_classifier.analyze(text, actors=["Merkel", "Angela Merkel"])
+    assert {a.name: len(a.mentions) for a in apart.actors} == {"Angela Merkel": 1, "Merkel": 2}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (one,) = tiny_classifier.analyze(text, actors=[{"name": "Angela Merkel", "aliases": ["Merkel"]}]).actors
+    assert [text[s:e] for s, e in one.mentions] == ["Angela Merkel", "Merkel", "she"]
+
+
+def test_a_bad_actor_spec_fails_before_any_text_is_read(tiny_classifier, monkeypatch):
+    import newsstance.articles.analysis as analysis
+
+    monkeypatch.setattr(analysis, "parse", lambda *a, **k: pytest.fail("parsed before checking the actors"))
+    with pytest.raises(ValueError, match=r"'ALIEN'.*PERSON, ORG, GPE, NORP"):
+        tiny_classifier.analyze_many([PELOSI, PELOSI], actors=[{"name": "Pelosi", "type": "ALIEN"}])
+
+
+GERMAN = (
+    "Die Bundesregierung hat am Dienstag neue Pläne für die Energiewende vorgestellt. Bundeskanzler Olaf Scholz "
+    "sagte, die Kosten für Verbraucher würden sinken. Kritiker in der Opposition warfen ihm vor, die Industrie zu "
+    "vernachlässigen, und forderten eine Debatte im Bundestag."
+)
+CHINESE = (
+    "国务院总理周二在北京宣布了一项新的经济刺激计划。他表示，政府将加大对基础设施的投资，并降低中小企业的税收负担。"
+)
+
+
+def test_a_text_in_another_language_warns_and_carries_its_language(tiny_classifier):
+    from newsstance.articles.language import LanguageWarning
+
+    with pytest.warns(LanguageWarning, match=r"2 of 4 texts .*not English: text 0 \(de\), text 2 \(zh\).*languages="):
+        many = tiny_classifier.analyze_many([GERMAN, ARTICLE, CHINESE, "Merkel trifft Macron"])
+    assert [a.language for a in many] == ["de", "en", "zh", None]  # a headline is too short to tell
+
+
+def test_english_text_does_not_warn_and_the_check_can_be_widened_or_turned_off(tiny_classifier, recwarn):
+    assert tiny_classifier.analyze(ARTICLE).language == "en"
+    assert tiny_classifier.analyze(GERMAN, languages=["en", "de"]).language == "de"
+    assert tiny_classifier.analyze(GERMAN, languages=None).language is None  # not detected at all
+    assert not recwarn.list
+    with pytest.raises(TypeError, match="list of ISO 639-1 codes"):
+        tiny_classifier.analyze(ARTICLE, languages="en")
+    with pytest.raises(ValueError, match="'english'.*ISO 639-1"):
+        tiny_classifier.analyze(ARTICLE, languages=["english"])
+
+
+def _long_article(paragraphs: int) -> str:
+    return "\n\n".join(
+        f"Sarah Mitchell met the council on day {i}. Critics slammed David Miller." for i in range(paragraphs)
+    )
+
+
+def test_progress_reports_every_stage_in_order_up_to_its_total(tiny_classifier, capfd):
+    events = []
+    a = tiny_classifier.analyze(
+        _long_article(40), batch_size=2, progress=lambda stage, done, total: events.append((stage, done, total))
+    )
+    assert [stage for stage in dict.fromkeys(s for s, _, _ in events)] == ["read", "classify"]
+    for stage, unit_total in (("read", len(a.passages)), ("classify", sum(s.sentences for s in a.article_stances))):
+        mine = [(done, total) for s, done, total in events if s == stage]
+        assert {total for _, total in mine} == {unit_total}
+        assert [done for done, _ in mine] == sorted({done for done, _ in mine})  # strictly increasing
+        assert mine[-1] == (unit_total, unit_total) and len(mine) > 2
+    assert capfd.readouterr().err == ""  # a callback prints nothing
+
+
+def test_analysis_prints_nothing_unless_asked_and_bars_when_asked(tiny_classifier, capfd):
+    text = _long_article(30)
+    quiet = tiny_classifier.analyze(text)
+    assert capfd.readouterr().err == ""
+    loud = tiny_classifier.analyze(text, show_progress_bar=True)
+    err = capfd.readouterr().err
+    assert "read" in err and "passage" in err and "classify" in err
+    assert loud.to_records() == quiet.to_records()  # the bars change nothing
+
+
+def test_a_language_split_between_close_ones_is_told_and_a_list_of_names_is_not():
+    from newsstance.articles.language import detect_language
+
+    # short Chinese: zh, wuu and yue share the probability, none reaches 0.9, English is near 0
+    assert detect_language("萨拉·米切尔周二宣布举行新的选举。批评者指责她失败了。") == "zh"
+    assert detect_language("Paul Manafort, Donald Trump, Jared Kushner, Michael Cohen, and Don McGahn.") is None
+    assert detect_language("Facebook Twitter Pinterest Nicolas Cage.") is None
+    german = "Sarah Mitchell hat am Dienstag neue Wahlen angekündigt, nachdem die Koalition zerbrochen war."
+    assert detect_language(german) == "de"  # its nouns are left out with the names; the rest is German
+    assert detect_language("Critics attacked Pelosi on Tuesday. She said the bill would pass anyway.") == "en"
+
+
+def test_language_detection_loads_and_runs_without_the_network():
+    import subprocess
+    import sys
+
+    code = (
+        "import socket\n"
+        "def refuse(*a, **k): raise RuntimeError('network')\n"
+        "socket.socket.connect = socket.create_connection = socket.getaddrinfo = refuse\n"
+        "from newsstance.articles.language import detect_language\n"
+        f"print([detect_language(t) for t in ({GERMAN!r}, {ARTICLE!r}, {GERMAN!r})])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['de', 'en', 'de']"

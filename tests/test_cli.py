@@ -21,6 +21,7 @@ BENCHMARKS = {
     "analyze",
     "score",
     "huge",
+    "language",
     "speed",
     "report",
     "scaleout",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -112,13 +113,216 @@ def test_an_unreachable_scheduler_is_a_usage_error(monkeypatch, tiny_model_dir, 
     text = tmp_path / "a.txt"
     text.write_text("Sarah Mitchell won.", encoding="utf-8")
     args = ["score", str(text), "-o", str(tmp_path / "o.jsonl"), "--model", str(tiny_model_dir), "--quiet"]
-    assert main([*args, "--engine", "dask", "--scheduler", f"tcp://127.0.0.1:{port}"]) == 2
+    assert main([*args, "--engine", "dask", "--scheduler", f"127.0.0.1:{port}"]) == 2  # tcp:// is implied
     err = capsys.readouterr().err
-    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in err and "dask scheduler" in err
+    assert f"no Dask scheduler answers at tcp://127.0.0.1:{port}" in err and "`dask scheduler`" in err
     assert not (tmp_path / "o.jsonl").exists()
 
 
+def test_scheduler_addresses_are_checked_before_anything_starts():
+    from newsstance.batch.cluster import scheduler_address
+
+    assert scheduler_address("tcp://10.0.0.5:8786") == "tcp://10.0.0.5:8786"
+    assert scheduler_address(" 10.0.0.5:8786 ") == "tcp://10.0.0.5:8786"
+    assert scheduler_address("tls://[::1]:8786") == "tls://[::1]:8786"
+    for bad in ("127.0.0.1", "bogus://x:1", "tcp://10.0.0.5", "tcp://:8786", "10.0.0.5:port", "10.0.0.5:70000"):
+        with pytest.raises(UsageError, match=r"not the address of a Dask scheduler; give tcp://HOST:PORT"):
+            scheduler_address(bad)
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "bogus://x:1"])
+def test_a_malformed_scheduler_address_is_one_line_and_exit_2(address, tiny_model_dir, tmp_path):
+    text = tmp_path / "a.txt"
+    text.write_text("Sarah Mitchell won.", encoding="utf-8")
+    args = [BIN / "newsstance", "score", text, "-o", tmp_path / "o.jsonl", "--model", tiny_model_dir, "--quiet"]
+    started = time.monotonic()
+    done = subprocess.run(
+        [*args, "--engine", "dask", "--scheduler", address], env=ENV, capture_output=True, text=True, timeout=120
+    )
+    seconds = time.monotonic() - started
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == [
+        f"newsstance score: error: --scheduler {address!r} is not the address of a Dask scheduler; give "
+        "tcp://HOST:PORT, as `dask scheduler` prints it (for example tcp://10.0.0.5:8786)"
+    ]
+    assert seconds < 20, f"took {seconds:.0f} s"  # a Dask client would hang 20 s more as it is collected
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_a_listener_that_is_not_a_scheduler_is_refused_quickly(monkeypatch, tiny_model_dir, tmp_path, capsys):
+    monkeypatch.setattr("newsstance.batch.cluster.CONNECT_TIMEOUT_S", 1)
+    text = tmp_path / "a.txt"
+    text.write_text("Sarah Mitchell won.", encoding="utf-8")
+    with socket.socket() as server:  # accepts connections (the system's backlog) and says nothing
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        args = ["score", str(text), "-o", str(tmp_path / "o.jsonl"), "--model", str(tiny_model_dir), "--quiet"]
+        started = time.monotonic()
+        assert main([*args, "--engine", "dask", "--scheduler", address]) == 2
+        assert time.monotonic() - started < 10
+    err = capsys.readouterr().err
+    assert f"no Dask scheduler answers at {address} (no answer in 1 s)" in err
+
+
+def test_a_run_on_an_output_in_use_is_refused_before_dask_starts(tiny_model_dir, tmp_path):
+    import psutil
+
+    text, out = tmp_path / "a.txt", tmp_path / "o.jsonl"
+    text.write_text("Sarah Mitchell won.", encoding="utf-8")
+    hold = "import sys; from newsstance.batch.manifest import output_lock; from pathlib import Path\n"
+    hold += "with output_lock(Path(sys.argv[1])):\n    print('held', flush=True); sys.stdin.read()"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=ENV
+    )
+    scratch = tmp_path / "dask-temp"  # where a Dask worker would make its scratch directory
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        args = [BIN / "newsstance", "score", text, "-o", out, "--model", tiny_model_dir, "--quiet"]
+        started = time.monotonic()
+        run = subprocess.Popen(
+            [*args, "--engine", "dask", "--workers", "1"],
+            env=ENV | {"DASK_TEMPORARY_DIRECTORY": str(scratch)},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        children: set[int] = set()
+        while run.poll() is None:
+            with contextlib.suppress(psutil.Error):
+                children |= {c.pid for c in psutil.Process(run.pid).children(recursive=True)}
+            time.sleep(0.02)
+        seconds, err = time.monotonic() - started, run.stderr.read()
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert run.returncode == 2, err
+    assert err.splitlines() == [
+        f"newsstance score: error: another `newsstance score` run (pid {holder.pid}) is writing {out}; "
+        "wait for it to end, or write to another -o"
+    ]
+    assert children == set() and not scratch.exists(), "a Dask cluster was started"
+    print(f"refused in {seconds:.1f} s")
+
+
 # -- a LocalCluster ------------------------------------------------------------------------------
+
+
+def _http_answer(port: int) -> bytes:
+    """What a listener on 127.0.0.1:``port`` says to an HTTP GET within a second. A Dask server
+    speaks first (its handshake) and is sent nothing; an HTTP server waits for the request."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.settimeout(1)
+        with contextlib.suppress(TimeoutError):
+            if first := s.recv(16):
+                return first
+        s.sendall(b"GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        try:
+            return s.recv(64)
+        except (TimeoutError, ConnectionError):
+            return b""
+
+
+@pytest.mark.slow
+def test_a_local_cluster_serves_no_http_and_listens_on_loopback_only():
+    import psutil
+
+    from newsstance.batch.cluster import dask_client
+
+    def listening(pid: int) -> set[tuple[str, int]]:
+        found = psutil.Process(pid).net_connections("inet")
+        return {(c.laddr.ip, c.laddr.port) for c in found if c.status == psutil.CONN_LISTEN}
+
+    before = listening(os.getpid())
+    with dask_client(workers=1) as client:
+        (worker_pid,) = client.run(os.getpid).values()
+        # this process runs the scheduler and the nanny; the worker runs in its own
+        sockets = (listening(os.getpid()) - before) | listening(worker_pid)
+        answers = {f"{ip}:{port}": _http_answer(port) for ip, port in sockets}
+    print("listening:", answers)
+    assert len(sockets) == 3  # the scheduler, the nanny and the worker: Dask's TCP protocol each
+    assert {ip for ip, _ in sockets} == {"127.0.0.1"}
+    assert [where for where, said in answers.items() if said.startswith(b"HTTP/")] == []
+
+
+PRELOAD = """
+import logging
+
+
+def _log(server, when):
+    try:
+        raise OSError(f"the scheduler went away ({when})")
+    except OSError:
+        logging.getLogger("distributed.worker").exception("Failed to communicate with scheduler during heartbeat.")
+
+
+def dask_setup(server):
+    _log(server, "start")
+
+
+def dask_teardown(server):
+    _log(server, "close")
+"""
+
+
+def _noisy_dask(tmp_path: Path) -> dict[str, str]:
+    """An environment where the scheduler and every worker log an ERROR with a traceback as they start
+    and close, as a worker does when its heartbeat races the cluster's close."""
+    preload = tmp_path / "noisy_preload.py"
+    preload.write_text(PRELOAD, encoding="utf-8")
+    where = json.dumps([str(preload)])
+    return ENV | {"DASK_DISTRIBUTED__SCHEDULER__PRELOAD": where, "DASK_DISTRIBUTED__WORKER__PRELOAD": where}
+
+
+@pytest.mark.slow
+def test_dask_logs_stay_out_of_the_terminal_of_a_successful_run(tiny_model_dir, tmp_path):
+    corpus = _corpus(tmp_path / "gen.jsonl", 6)
+    args = [BIN / "newsstance", "score", corpus, "-o", tmp_path / "o.jsonl", "--model", tiny_model_dir, "--quiet"]
+    done = subprocess.run(
+        [*args, "--engine", "dask", "--workers", "1"], env=_noisy_dask(tmp_path), capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert len(done.stderr.splitlines()) == 1 and "6 articles scored" in done.stderr, done.stderr
+    verbose = subprocess.run(
+        [BIN / "newsstance", "-v", *args[1:], "--overwrite", "--engine", "dask", "--workers", "1"],
+        env=_noisy_dask(tmp_path), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert verbose.returncode == 0 and "Failed to communicate with scheduler" in verbose.stderr  # -v shows them
+
+
+@pytest.mark.slow
+def test_sigterm_mid_run_is_one_line_exit_143_and_resumable(tiny_model_dir, tiny_classifier, tmp_path, capsys):
+    n = 120
+    corpus = _corpus(tmp_path / "gen.jsonl", n, max_paragraphs=6)
+    out = tmp_path / "out.jsonl"
+    args = ["score", str(corpus), "-o", str(out), "--model", str(tiny_model_dir), "--quiet"]
+    args += ["--articles-per-task", "2"]
+    run = subprocess.Popen(
+        [BIN / "newsstance", *args, "--engine", "dask", "--workers", "1"],
+        env=_noisy_dask(tmp_path),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (out.exists() and out.stat().st_size > 0) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert run.poll() is None, "the run ended before the signal; make the corpus larger"
+        run.send_signal(signal.SIGTERM)
+        _, err = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 143, err
+    assert err.splitlines() == ["newsstance score: terminated; run again with --resume to finish"], err
+    kept = _rows(out)
+    assert 0 < len({r["id"] for r in kept}) < n
+    assert main([*args, "--resume"]) == 0  # in this process, with the local engine
+    done = re.search(r"(\d+) already done", capsys.readouterr().err)
+    assert done and int(done[1]) > 0
+    reference = tmp_path / "reference.jsonl"
+    score_files(tiny_classifier, [str(corpus)], reference, articles_per_batch=2, show_progress_bar=False)
+    _same_rows(_rows(out), _rows(reference))
 
 
 @pytest.mark.slow
@@ -303,3 +507,24 @@ def test_a_worker_killed_mid_run_loses_nothing_and_writes_nothing_twice(
     while victim in _worker_pids(address).values() or len(_worker_pids(address)) < 2:
         assert time.monotonic() < deadline, "the nanny did not restart w1"
         time.sleep(0.5)
+
+
+def test_a_partition_refuses_other_languages_unless_any_language(tiny_model_dir):
+    pd = pytest.importorskip("pandas")
+    from newsstance.articles.rows import output_columns
+    from newsstance.batch.cluster import ModelSpec
+    from newsstance.batch.engine import Task
+    from newsstance.batch.frames import score_partition
+
+    german = "Merkel hat am Dienstag neue Wahlen angekündigt, nachdem die Koalition zerbrochen war."
+    english = "Merkel announced new elections on Tuesday after the coalition collapsed."
+    part = pd.DataFrame({"id": ["de", "en"], "text": [german, english]})
+    spec = ModelSpec.resolve(tiny_model_dir, "torch", None, 1)
+    task = Task("article", ["Merkel"], 8, (*output_columns("article", []), "error"))
+    got = score_partition(part, spec, task, [], "column")
+    assert got.loc[got["id"] == "de", "error"].tolist() == [
+        "language de; newsstance reads English; pass any_language=True to score it anyway"
+    ]
+    assert got.loc[got["id"] == "en", "error"].isna().all()
+    anyway = score_partition(part, spec, task, [], "column", any_language=True)
+    assert anyway["error"].isna().all() and "de" in set(anyway["id"])

@@ -1,5 +1,6 @@
 import dataclasses
 import importlib.util
+import logging
 import os
 import shutil
 import subprocess
@@ -93,18 +94,34 @@ def test_cli_backend_choices_match_the_library():
     assert BACKENDS == backends.BACKENDS
 
 
-def test_exporting_and_running_onnx_writes_nothing_under_home(tiny_model_dir, tmp_path):
-    home, model = tmp_path / "home", tmp_path / "m"
-    home.mkdir()
-    shutil.copytree(tiny_model_dir, model)
+def test_exporting_logs_nothing_on_the_root_logger(tiny_model_dir, tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="newsstance")
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    export_onnx(tiny_model_dir, out=tmp_path / "m.onnx")
+    assert [r.getMessage() for r in caplog.records if r.name == "root"] == []
+    assert root.handlers == handlers and root.level == level
+    # ONNX Runtime's own lines are kept, for -v, on newsstance's logger at DEBUG
+    assert any(r.name == "newsstance.backends.onnx" and "onnxruntime: " in r.getMessage() for r in caplog.records)
+
+
+def test_exporting_leaves_an_unconfigured_root_logger_unconfigured(tiny_model_dir, tmp_path):
+    """In a fresh process, where ONNX Runtime's quantiser is imported for the first time."""
     code = (
-        "import sys; from newsstance.backends.onnx import export_onnx; "
-        "from newsstance.classifier import StanceClassifier; export_onnx(sys.argv[1]); "
-        "c = StanceClassifier.from_pretrained(sys.argv[1], backend='onnx-int8', threads=1); "
-        "print(c.classify('the party said ruiz won.', 'ruiz').label)"
+        "import logging, sys; from newsstance.backends.onnx import export_onnx; "
+        "root = logging.getLogger(); before = (list(root.handlers), root.level); "
+        "export_onnx(sys.argv[1], out=sys.argv[2]); "
+        "assert (list(root.handlers), root.level) == before, (root.handlers, root.level); "
+        "logging.getLogger('newsstance').info('not shown'); print('ok')"
     )
-    env = {k: v for k, v in os.environ.items() if k != "XDG_CACHE_HOME"} | {"HOME": str(home)}
-    out = subprocess.run([sys.executable, "-c", code, str(model)], env=env, capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() in LABELS
-    assert sorted(p.relative_to(home).as_posix() for p in home.rglob("*")) == []
+    env = os.environ | {"HF_HUB_OFFLINE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tiny_model_dir), str(tmp_path / "m.onnx")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok" and "INFO" not in done.stderr and "get_tensor_type" not in done.stderr

@@ -356,8 +356,11 @@ def test_an_open_csv_quote_is_reported_not_swallowed(tiny_classifier, tmp_path):
 
 
 def test_overlapping_given_actors_keep_their_own_mentions(tiny_classifier):
+    from newsstance.articles.given import ActorWarning
+
     text = "Sarah Mitchell met David Miller. Mitchell spoke."
-    a = tiny_classifier.analyze(text, actors=["Sarah Mitchell", "Mitchell"], coreference=None)
+    with pytest.warns(ActorWarning, match="may be one person"):
+        a = tiny_classifier.analyze(text, actors=["Sarah Mitchell", "Mitchell"], coreference=None)
     assert [(x.name, [text[s:e] for s, e in x.mentions]) for x in a.actors] == [
         ("Sarah Mitchell", ["Sarah Mitchell"]),
         ("Mitchell", ["Mitchell"]),
@@ -369,3 +372,98 @@ def test_a_5_mb_article_is_refused_by_the_default_limit(tiny_classifier, tmp_pat
     summary = score(tiny_classifier, [data], tmp_path / "out.jsonl")
     assert (summary.articles_scored, summary.records_failed) == (1, 1)
     assert "article of 5,000,000 characters, over --max-chars 1,000,000" in _rows(summary.errors)[0]["reason"]
+
+
+# -- actor specs, languages and long articles ----------------------------------------------------
+
+
+def test_a_bad_actor_spec_is_a_bad_record_and_a_bad_actors_option_a_usage_error(tiny_classifier, tmp_path):
+    data = _jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"id": "alien", "text": TEXT, "actors": [{"name": "Sarah Mitchell", "type": "ALIEN"}]},
+            {"id": "number", "text": TEXT, "actors": [{"name": "Sarah Mitchell", "type": 5}]},
+            {"id": "key", "text": TEXT, "actors": [{"name": "Sarah Mitchell", "alias": ["Mitchell"]}]},
+            {"id": "lower", "text": TEXT, "actors": [{"name": "Sarah Mitchell", "type": "person"}]},
+        ],
+    )
+    summary = score(tiny_classifier, [data], tmp_path / "out.jsonl")
+    assert (summary.articles_scored, summary.records_failed) == (1, 3)
+    assert [(r["id"], r["actor_type"]) for r in _rows(summary.output)] == [("lower", "PERSON")]
+    reasons = {e["id"]: e["reason"] for e in _rows(summary.errors)}
+    assert "'ALIEN'" in reasons["alien"] and "PERSON, ORG, GPE, NORP" in reasons["alien"]
+    assert "5" in reasons["number"] and "PERSON, ORG, GPE, NORP" in reasons["number"]
+    assert "unknown key 'alias'" in reasons["key"]
+    with pytest.raises(UsageError, match=r"--actors.*'ALIEN'.*PERSON, ORG, GPE, NORP"):
+        score(tiny_classifier, [data], tmp_path / "again.jsonl", actors=[{"name": "X", "type": "ALIEN"}])
+    assert not (tmp_path / "again.jsonl").exists()
+
+
+GERMAN = (
+    "Die Bundesregierung hat am Dienstag neue Pläne für die Energiewende vorgestellt. Bundeskanzler Olaf Scholz "
+    "sagte, die Kosten für Verbraucher würden sinken. Kritiker in der Opposition warfen ihm vor, die Industrie zu "
+    "vernachlässigen, und forderten eine Debatte im Bundestag."
+)
+CHINESE = (
+    "国务院总理周二在北京宣布了一项新的经济刺激计划。他表示，政府将加大对基础设施的投资，并降低中小企业的税收负担。"
+)
+
+
+def test_an_article_in_another_language_is_a_bad_record_unless_any_language(tiny_classifier, tmp_path, recwarn):
+    records = [
+        {"id": "de", "text": GERMAN},
+        {"id": "zh", "text": CHINESE},
+        {"id": "en", "text": TEXT},
+        {"id": "headline", "text": "Merkel trifft Macron"},  # too short to tell: scored
+    ]
+    data = _jsonl(tmp_path / "in.jsonl", records)
+    summary = score(tiny_classifier, [data], tmp_path / "out.jsonl")
+    assert (summary.articles_scored, summary.records_failed) == (2, 2)
+    assert {e["id"]: e["reason"] for e in _rows(summary.errors)} == {
+        "de": "language de; newsstance reads English; pass --any-language to score it anyway",
+        "zh": "language zh; newsstance reads English; pass --any-language to score it anyway",
+    }
+    anyway = score(tiny_classifier, [data], tmp_path / "anyway.jsonl", any_language=True)
+    assert (anyway.articles_scored, anyway.records_failed) == (4, 0)
+    assert not recwarn.list  # checked once, as a bad record; never a warning as well
+
+
+def test_the_cli_scores_other_languages_with_any_language(tiny_model_dir, tmp_path, capsys):
+    data = _jsonl(tmp_path / "in.jsonl", [{"id": "de", "text": GERMAN}, {"id": "en", "text": TEXT}])
+    args = ["score", str(data), "--model", str(tiny_model_dir), "--quiet", "-o"]
+    assert main([*args, str(tmp_path / "a.jsonl")]) == 1
+    assert "1 records failed" in capsys.readouterr().err
+    assert main([*args, str(tmp_path / "b.jsonl"), "--any-language"]) == 0
+
+
+def test_a_long_article_shows_its_progress_on_the_bar_only_on_a_terminal(tiny_model_dir, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("newsstance.batch.scoring.LONG_ARTICLE", 2_000)
+    long = "\n\n".join(f"Sarah Mitchell met the council on day {i}. Critics slammed David Miller." for i in range(60))
+    data = _jsonl(tmp_path / "in.jsonl", [{"id": "short", "text": TEXT}, {"id": "long", "text": long}])
+    args = ["score", str(data), "--model", str(tiny_model_dir), "--articles-per-task", "1", "-o"]
+    assert main([*args, str(tmp_path / "a.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert "score" in err and "classify" not in err and "passages" not in err  # not a terminal: the bar alone
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main([*args, str(tmp_path / "b.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert "read 60/60 passages" in err and "classify" in err
+    assert "read 1/1" not in err  # the short article shows none
+    assert main([*args, str(tmp_path / "c.jsonl"), "--quiet"]) == 0
+    assert "score" not in capsys.readouterr().err.replace("articles scored", "")
+
+
+def test_view_shows_a_long_articles_progress_only_on_a_terminal(tiny_model_dir, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("newsstance.pages.article.LONG_ARTICLE", 2_000)
+    long = "\n\n".join(f"Sarah Mitchell met the council on day {i}. Critics slammed David Miller." for i in range(60))
+    (tmp_path / "long.txt").write_text(long, encoding="utf-8")
+    (tmp_path / "short.txt").write_text(TEXT, encoding="utf-8")
+    args = ["view", "--model", str(tiny_model_dir), "-o"]
+    assert main([*args, str(tmp_path / "a.html"), str(tmp_path / "long.txt")]) == 0
+    assert capsys.readouterr().err.startswith("wrote ")  # not a terminal: silent
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main([*args, str(tmp_path / "b.html"), str(tmp_path / "long.txt")]) == 0
+    err = capsys.readouterr().err
+    assert "read: 100%" in err and "60/60" in err and "classify: 100%" in err
+    assert main([*args, str(tmp_path / "c.html"), str(tmp_path / "short.txt")]) == 0
+    assert capsys.readouterr().err.startswith("wrote ")  # a short article shows no bar

@@ -221,7 +221,8 @@ def test_resolution_follows_the_span_and_weeks_start_on_monday():
     from newsstance.pages.aggregate import _floor, resolution
 
     day = np.datetime64("2020-01-01")
-    spans = {10: "day", 62: "day", 63: "week", 366: "week", 367: "month", 2000: "month", 4000: "year"}
+    spans = {10: "day", 62: "day", 63: "week", 366: "week", 367: "month", 1830: "month", 1831: "quarter",
+             5490: "quarter", 5491: "year"}  # fmt: skip
     assert {d: resolution(day, day + np.timedelta64(d, "D")) for d in spans} == spans
     weeks = _floor(np.array(["2024-05-05", "2024-05-06", "2024-05-12"], dtype="datetime64[D]"), "week")
     assert [str(w) for w in weeks] == ["2024-04-29", "2024-05-06", "2024-05-06"]
@@ -252,9 +253,9 @@ def test_over_time_and_by_outlet(tmp_path):
     scores = read_scores([write_rows(score_rows(), tmp_path / "s.parquet")])
     assert is_date(scores.frame["date"]) and not is_date(scores.frame["outlet"])
     series = over_time(scores, "date", ["Ana", "Ben"])
-    assert series.unit == "year" and series.undated == 1  # 7 dated rows: too thin for weeks or months
+    assert series.unit == "month" and series.undated == 1  # 7 dated rows: too thin for weeks; quarters: only 2
     ana = series.table[series.table["actor"] == "Ana"]
-    assert list(ana["n"]) == [4] and ana["mean"].iloc[0] == pytest.approx(statistics.mean([-0.6, -0.4, 0.5, 0.1]))
+    assert list(ana["n"]) == [2, 1, 1, 0] and ana["mean"].iloc[0] == pytest.approx(-0.5)
     groups = by_group(scores, "outlet", ["Ana", "Ben"])
     cell = groups.table.set_index(["actor", "group"]).loc[("Ben", "Post")]
     assert cell["n"] == 2 and cell["mean"] == pytest.approx(0.7)
@@ -264,8 +265,13 @@ def test_over_time_and_by_outlet(tmp_path):
 # --- the report page and the commands -----------------------------------------------------------
 
 
+def _many(rows: list[dict], k: int = 6) -> list[dict]:
+    """``rows`` ``k`` times over, as other articles: enough rows per month and outlet to draw."""
+    return [r | {"id": f"{r['id']}-{n}"} for n in range(k) for r in rows]
+
+
 def test_report_is_self_contained_and_escaped(tmp_path):
-    rows = [r | {"source": r["outlet"][::-1]} for r in score_rows()]  # two group fields of one name length
+    rows = [r | {"source": r["outlet"][::-1]} for r in _many(score_rows())]  # two group fields of one name length
     scores = write_rows(rows, tmp_path / "scores.jsonl")
     out = tmp_path / "out" / "report.html"
     assert main(["report", str(scores), "-o", str(out), "--by", "date,outlet", "--by", "source"]) == 0
@@ -285,7 +291,9 @@ def test_report_escapes_kept_fields_types_and_values_that_break_out_of_attribute
     from newsstance.pages import render_report
 
     field = f"desk{BREAKOUT}"
-    rows = [r | {"actor_type": BREAKOUT, field: BREAKOUT if r["actor"] == "Ana" else "wire"} for r in score_rows()]
+    rows = [
+        r | {"actor_type": BREAKOUT, field: BREAKOUT if r["actor"] == "Ana" else "wire"} for r in _many(score_rows())
+    ]
     page = render_report([write_rows(rows, tmp_path / "scores.jsonl")], by=[field])
     tags = Tags(page)
     assert tags.executable() == [] and tags.find("img") == [] and '"><img' not in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -177,17 +178,23 @@ def chromium() -> str | None:
 
 def browse(page: Path, tmp: Path, screenshot: Path | None = None, timeout: float = 30) -> str:
     """Load ``page`` in headless Chromium (offline flags, a fresh profile): its DOM after load,
-    or, with ``screenshot``, a 1200×2000 PNG there."""
+    or, with ``screenshot``, a 1200×2000 PNG there. Chromium's HOME and XDG folders (its crash
+    settings, its NSS and dconf databases) are inside the profile, so it writes nothing under HOME."""
     binary = chromium()
     assert binary, "no chromium"
     profile = tmp / f"profile-{page.stem}-{'shot' if screenshot else 'dom'}"
     profile.mkdir(parents=True, exist_ok=True)
     action = [f"--screenshot={screenshot}", "--window-size=1200,2000"] if screenshot else ["--dump-dom"]
+    home = {"HOME": "home", "XDG_CONFIG_HOME": "config", "XDG_CACHE_HOME": "cache", "XDG_DATA_HOME": "data"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")} | {
+        k: str(profile / v) for k, v in home.items()
+    }
     done = subprocess.run(
         [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *action, page.resolve().as_uri()],
         capture_output=True,
         text=True,
         timeout=timeout,
         check=True,
+        env=env,
     )
     return done.stdout

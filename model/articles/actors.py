@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..encoding import Span
+from .gender import first_name_gender
 from .lexicon import COUNTRY_ALIASES, FUNCTION_WORDS, PERSON_TITLES, TITLES
 from .names import missed_persons, parsed_persons
 from .spans import SpanSet
@@ -79,6 +80,7 @@ class ActorDraft:
     mentions: list[Candidate] = field(default_factory=list)
     given_type: str | None = None
     given: bool = False  # named by the caller, not found by NER
+    person_by_grammar: bool = False  # given, untyped, and the subject of a clause that he or she follows
     canonical: str | None = None
 
     @property
@@ -91,14 +93,19 @@ class ActorDraft:
     def type(self) -> str:
         if self.given_type:
             return self.given_type
+        if self.person_by_grammar:
+            return "PERSON"
         longest = max(self.forms, key=lambda f: (len(f), self.forms[f]))
         counts = self.labels.get(longest) or sum(self.labels.values(), Counter())
         if not counts:
+            if self.given and any(len(f.split()) > 1 and first_name_gender(f) for f in self.forms):
+                return "PERSON"  # "Nancy Pelosi": a first name the name data knows
             return "UNKNOWN"
         return max(counts, key=lambda label: (counts[label], label == "PERSON"))
 
     def is_person(self) -> bool:
-        return any(c.get("PERSON") for c in self.labels.values()) or self.given_type == "PERSON"
+        labelled = any(c.get("PERSON") for c in self.labels.values())
+        return labelled or self.given_type == "PERSON" or self.person_by_grammar
 
 
 def fold(text: str) -> str:
@@ -169,6 +176,18 @@ def place_if_named_so(text: str, entity: tuple[int, int, str]) -> tuple[int, int
     return entity
 
 
+def name_entities(
+    text: str, entities: Sequence[tuple[int, int, str]], docs: Iterable[tuple[int, Any]] = ()
+) -> list[tuple[int, int, str]]:
+    """The PERSON names that NER left untagged: right after a title, and those the patterns of
+    :mod:`newsstance.articles.names` find in the text and on the parse (``docs``)."""
+    known = SpanSet((s, e) for s, e, _ in entities)
+    found = [t for t in titled_names(text) if not known.overlaps(t[0], t[1])]
+    found += missed_persons(text, [*entities, *found])
+    found += parsed_persons(docs, [*entities, *found])
+    return found
+
+
 def build_actors(
     text: str,
     entities: Iterable[tuple[int, int, str]],
@@ -179,10 +198,7 @@ def build_actors(
     ``docs``, the text's spaCy documents with their offsets, add the names found on the parse."""
     entities = [e for e in entities if e[2] in types]
     if "PERSON" in types:
-        known = SpanSet((s, e) for s, e, _ in entities)
-        entities += [t for t in titled_names(text) if not known.overlaps(t[0], t[1])]
-        entities += missed_persons(text, entities)
-        entities += parsed_persons(docs, entities)
+        entities += name_entities(text, entities, docs)
     candidates = []
     for start, end, label in entities:
         start, end = clean_span(text, start, end)
@@ -210,32 +226,6 @@ def build_actors(
         countries = {_ALIAS_TO_COUNTRY.get(fold(f)) for f in actor.forms} - {None}
         if len(countries) == 1:
             actor.canonical = countries.pop()
-    return actors
-
-
-def given_actors(specs: Sequence[str | dict]) -> list[ActorDraft]:
-    """Actors named by the caller: each a name or ``{"name": ..., "aliases": [...], "type": ...}``."""
-    if isinstance(specs, (str, dict)):
-        raise TypeError("actors must be a list of names or dicts, e.g. ['Nicolas Maduro'], not a single value")
-    actors = []
-    for spec in specs:
-        if isinstance(spec, str):
-            name, aliases, given_type = spec, [], None
-        elif isinstance(spec, dict) and isinstance(spec.get("name"), str):
-            aliases = spec.get("aliases") or []
-            aliases = [aliases] if isinstance(aliases, str) else list(aliases)  # one alias, not its letters
-            name, given_type = spec["name"], spec.get("type")
-        else:
-            raise TypeError(f"an actor must be a name or a dict with a 'name', got {spec!r}")
-        if not name.strip() or not all(isinstance(a, str) and a.strip() for a in aliases):
-            raise ValueError(f"actor {spec!r} has an empty name or alias; give non-empty strings")
-        actor = ActorDraft(given_type=given_type, given=True)
-        actor.forms[name.strip()] += 1
-        actor.aliases.update(a.strip() for a in aliases)
-        words = name.split()
-        if len(words) > 1:
-            actor.aliases.add(words[-1])
-        actors.append(actor)
     return actors
 
 

@@ -5,11 +5,16 @@ probability vectors of the sentences that mention the actor, one classification 
 with all its mentions of the actor marked together; the label is the most probable class of that
 mean. The mean keeps the result a probability distribution, weighs every sentence equally however
 many times it repeats a name, and is not swung by one over-confident sentence the way a max is.
+
+Each text's language is detected first (:mod:`newsstance.articles.language`); texts in other
+languages than ``languages`` give a :class:`~newsstance.articles.language.LanguageWarning`. A
+``progress`` callback is told how far the two long stages are, reading (spaCy) and classifying.
 """
 
 from __future__ import annotations
 
 import bisect
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -24,12 +29,15 @@ from .actors import (
     build_actors,
     clean_span,
     find_mentions,
-    given_actors,
+    name_entities,
     place_if_named_so,
 )
+from .given import given_actors, join_full_names, type_by_grammar
 from .coref import Link, resolve
+from .language import ENGLISH, LanguageWarning, check_languages, detect_language
 from .nlp import load_pipeline
 from .parsing import Parse, parse
+from .progress import Bars, Progress
 from .rows import LEVELS, check_level, columns, frame, make_row
 
 __all__ = ["LEVELS", "ActorStance", "ArticleAnalysis", "Classifies", "MentionStance", "Passage", "analyze_many"]
@@ -37,6 +45,9 @@ __all__ = ["LEVELS", "ActorStance", "ArticleAnalysis", "Classifies", "MentionSta
 
 Coreference = Callable[[str, Sequence[ActorDraft], Parse], Iterable[Link]]
 """A resolver: (text, actors, parse) -> mentions to add (pronouns, role nouns); see :func:`resolve`."""
+
+CLASSIFY_CHUNK = 8
+"""Model batches per ``classify_many`` call: progress is told after each call."""
 
 
 class Classifies(Protocol):
@@ -102,6 +113,9 @@ class ArticleAnalysis:
     mentions: tuple[MentionStance, ...]
     passage_stances: tuple[ActorStance, ...]
     article_stances: tuple[ActorStance, ...]
+    language: str | None = None
+    """The detected language (ISO 639: "en", "de", ...); None when the text is too short to tell,
+    unclear, or not checked (``languages=None``)."""
 
     def stance_of(self, actor: str) -> Stance:
         """The article-level stance towards ``actor`` (its canonical name)."""
@@ -208,22 +222,28 @@ def read_actors(
     entity_types: Sequence[str] = ENTITY_TYPES,
     nlp: Any = None,
     coreference: Coreference | None = resolve,
+    progress: Progress | None = None,
 ) -> tuple[list[Parse], list[list[ActorDraft]]]:
     """The first half of :func:`analyze_many`, without a classifier: each text's parse and its
     actors (those given, or those NER finds), every mention found, in order of first mention."""
-    if isinstance(texts, str):
-        raise TypeError("analyze_many takes a list of texts; use analyze(text) for one")
-    texts = list(texts)
-    for n, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise TypeError(f"text {n} must be a str, got {type(t).__name__}; decode bytes first")
-    parsed = parse(texts, nlp if nlp is not None else load_pipeline(), batch_size=max(1, batch_size))
+    texts = _checked_texts(texts)
+    if actors is not None:
+        given_actors(actors, warn=True)  # a bad spec fails here, before any text is read
+    pipeline = nlp if nlp is not None else load_pipeline()
+    parsed = parse(texts, pipeline, batch_size=max(1, batch_size), progress=progress)
     drafts: list[list[ActorDraft]] = []
     for text, p in zip(texts, parsed):
         entities = [place_if_named_so(text, e) for e in p.entities]
         wanted = [e for e in entities if e[2] in entity_types]
-        found = build_actors(text, wanted, entity_types, p.docs) if actors is None else given_actors(actors)
+        if actors is None:
+            found = build_actors(text, wanted, entity_types, p.docs)
+        else:  # the names NER missed are evidence of a given actor's type and full name too
+            found = given_actors(actors)
+            entities = entities + name_entities(text, wanted, p.docs)
+            join_full_names(text, found, entities)
         find_mentions(text, found, {clean_span(text, s, e): label for s, e, label in entities})
+        if actors is not None:
+            type_by_grammar(found, p.docs)
         if coreference is not None:
             for link in coreference(text, found, p):
                 found[link.actor].mentions.append(Candidate(link.start, link.end, "", False, link.kind))
@@ -242,15 +262,65 @@ def analyze_many(
     entity_types: Sequence[str] = ENTITY_TYPES,
     nlp: Any = None,
     coreference: Coreference | None = resolve,
+    languages: Sequence[str] | None = ENGLISH,
+    progress: Progress | None = None,
 ) -> list[ArticleAnalysis]:
-    """Analyse articles: every sentence × actor pair of all ``texts`` goes through one
-    ``clf.classify_many`` call. ``actors`` (names or ``{"name", "aliases"}`` dicts) restricts
-    the analysis to those actors in every text; ``None`` finds them with spaCy NER.
+    """Analyse articles: the sentence × actor pairs of all ``texts`` share the model's batches
+    (``batch_size`` pairs each). ``actors`` (names or ``{"name", "aliases", "type"}`` dicts)
+    restricts the analysis to those actors in every text; ``None`` finds them with spaCy NER.
     ``coreference`` adds the pronouns and role nouns that refer to an actor (default: the
     rule-based :func:`newsstance.articles.coref.resolve`; ``None`` for names only). An empty
-    text gives an empty analysis."""
-    texts = list(texts) if not isinstance(texts, str) else texts
-    parsed, drafts = read_actors(texts, actors, batch_size, entity_types, nlp, coreference)
+    text gives an empty analysis.
+
+    Each text's language is detected (``ArticleAnalysis.language``); texts detected in a language
+    outside ``languages`` (ISO 639 codes, default English only) give one
+    :class:`~newsstance.articles.language.LanguageWarning` and are analysed all the same.
+    ``languages=None`` detects nothing. ``show_progress_bar`` shows a bar per stage (on stderr);
+    ``progress`` is told how far each stage is (:data:`~newsstance.articles.progress.Progress`).
+    Neither is on by default: nothing is printed."""
+    texts = _checked_texts(texts)
+    accepted = check_languages(languages)
+    found = [detect_language(t) if accepted is not None else None for t in texts]
+    other = [(n, code) for n, code in enumerate(found) if code is not None and code not in accepted]
+    if other:
+        # stacklevel: the caller of clf.analyze / clf.analyze_many
+        warnings.warn(_other_languages(other, len(texts), accepted), LanguageWarning, stacklevel=3)
+    report = Bars(progress) if show_progress_bar else progress
+    try:
+        parsed, drafts = read_actors(texts, actors, batch_size, entity_types, nlp, coreference, report)
+        pairs, items = _pairs(texts, parsed, drafts)
+        stances = _classify(clf, items, batch_size, report)
+    finally:
+        if isinstance(report, Bars):
+            report.close()
+    per_article: list[list[tuple[_Pair, Stance]]] = [[] for _ in texts]
+    for pair, stance in zip(pairs, stances):
+        per_article[pair.article].append((pair, stance))
+    return [_assemble(texts[i], parsed[i], drafts[i], per_article[i], found[i]) for i in range(len(texts))]
+
+
+def _checked_texts(texts: Sequence[str]) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError("analyze_many takes a list of texts; use analyze(text) for one")
+    texts = list(texts)
+    for n, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"text {n} must be a str, got {type(t).__name__}; decode bytes first")
+    return texts
+
+
+def _other_languages(other: list[tuple[int, str]], n: int, accepted: tuple[str, ...]) -> str:
+    shown = ", ".join(f"text {i} ({code})" for i, code in other[:5]) + (", …" if len(other) > 5 else "")
+    wanted = "English" if accepted == ENGLISH else f"in {', '.join(accepted)}"
+    return (
+        f"{len(other)} of {n} texts {'is' if len(other) == 1 else 'are'} not {wanted}: {shown}; newsstance reads "
+        f"English, so their actors and stances are unreliable. Pass languages=None (or the languages you accept, "
+        f"e.g. languages=['en', '{other[0][1]}']) to analyse them without this warning"
+    )
+
+
+def _pairs(texts: list[str], parsed: list[Parse], drafts: list[list[ActorDraft]]) -> tuple[list[_Pair], list]:
+    """Every actor's mentions grouped by sentence: one pair to classify per actor and sentence."""
     pairs, items = [], []
     for i, (text, p) in enumerate(zip(texts, parsed)):
         flat = [(s, j) for j, sents in enumerate(p.sentences) for s in sents]
@@ -266,16 +336,30 @@ def analyze_many(
                 spans = [(m.start, m.end) for m in found]
                 pairs.append(_Pair(i, a, k, j, tuple(spans), tuple(m.kind for m in found)))
                 items.append((text[ss:se], [(s - ss, min(e, se) - ss) for s, e in spans]))
-    stances = clf.classify_many(items, batch_size=batch_size, show_progress_bar=show_progress_bar)
+    return pairs, items
 
-    per_article: list[list[tuple[_Pair, Stance]]] = [[] for _ in texts]
-    for pair, stance in zip(pairs, stances):
-        per_article[pair.article].append((pair, stance))
-    return [_assemble(texts[i], parsed[i], drafts[i], per_article[i]) for i in range(len(texts))]
+
+def _classify(clf: Classifies, items: list, batch_size: int, report: Progress | None) -> list[Stance]:
+    """``clf.classify_many`` over the items, shortest sentences first, :data:`CLASSIFY_CHUNK`
+    batches a call, so that progress can be told; the results in the items' order."""
+    order = sorted(range(len(items)), key=lambda k: len(items[k][0]))
+    step = max(1, batch_size) * CLASSIFY_CHUNK
+    stances: list[Stance] = [None] * len(items)  # type: ignore[list-item]
+    for start in range(0, len(order), step):
+        chunk = order[start : start + step]
+        for k, stance in zip(chunk, clf.classify_many([items[k] for k in chunk], batch_size=batch_size)):
+            stances[k] = stance
+        if report is not None:
+            report("classify", start + len(chunk), len(order))
+    return stances
 
 
 def _assemble(
-    text: str, parsed: Parse, drafts: list[ActorDraft], results: list[tuple[_Pair, Stance]]
+    text: str,
+    parsed: Parse,
+    drafts: list[ActorDraft],
+    results: list[tuple[_Pair, Stance]],
+    language: str | None = None,
 ) -> ArticleAnalysis:
     flat = [s for sents in parsed.sentences for s in sents]
     passages = tuple(Passage(j, s, e, tuple(parsed.sentences[j])) for j, (s, e) in enumerate(parsed.passages))
@@ -309,4 +393,4 @@ def _assemble(
     passage_stances = tuple(summary(a, rows, passages[j]) for (j, a), rows in sorted(by_passage.items()))
     article_stances = tuple(summary(a, rows) for a, rows in sorted(by_article.items()))
     mentions.sort(key=lambda m: (m.start, m.actor))
-    return ArticleAnalysis(text, passages, actors, tuple(mentions), passage_stances, article_stances)
+    return ArticleAnalysis(text, passages, actors, tuple(mentions), passage_stances, article_stances, language)

@@ -313,7 +313,10 @@ def _apposition_after(after: str) -> str | None:
 
 
 def _is_person(actor: ActorDraft) -> bool:
-    return actor.type == "PERSON" or (actor.given_type is None and actor.is_person())
+    """A person, or may be one: an untyped actor with a PERSON mention, or a given actor that
+    nothing types (it competes for he and she as a person NER found with no first name would)."""
+    untyped = actor.given_type is None
+    return actor.type == "PERSON" or (untyped and (actor.is_person() or (actor.given and actor.type == "UNKNOWN")))
 
 
 def _gender(text: str, actor: ActorDraft) -> str | None:

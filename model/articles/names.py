@@ -118,6 +118,24 @@ def parsed_persons(
     return found
 
 
+PERSONAL_PRONOUNS = frozenset(["he", "him", "his", "himself", "she", "her", "hers", "herself"])
+
+
+def subject_with_a_pronoun(docs: Iterable[tuple[int, Any]], start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` is the subject of its clause and he, she, his or her
+    follows it in its sentence ("Vinson told the CDC about her fever", "Kasich ... casting
+    himself"): what a reader takes for a person, whatever NER's label."""
+    for offset, doc in docs:
+        inside = [t for t in doc if start <= offset + t.idx and offset + t.idx + len(t.text) <= end]
+        if not inside:
+            continue
+        head = next((t for t in inside if t.head not in inside or t.head is t), inside[-1])
+        if head.dep_ not in ("nsubj", "nsubjpass"):
+            return False
+        return any(t.lower_ in PERSONAL_PRONOUNS for t in head.sent if t.i > inside[-1].i)
+    return False
+
+
 def _lone_name(token: Any) -> bool:
     word = token.text
     if token.tag_ != "NNP" or not word.istitle() or len(word) < 3 or not word.replace("'", "").isalpha():

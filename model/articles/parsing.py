@@ -4,7 +4,7 @@ with every offset into the original text."""
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,8 +30,11 @@ class Parse:
         return bisect.bisect_right(self._starts, position) - 1
 
 
-def parse(texts: Sequence[str], nlp: Any, batch_size: int) -> list[Parse]:
-    """Every text split into passages and run through spaCy once (``nlp.pipe`` over all passages)."""
+def parse(
+    texts: Sequence[str], nlp: Any, batch_size: int, progress: Callable[[str, int, int], None] | None = None
+) -> list[Parse]:
+    """Every text split into passages and run through spaCy once (``nlp.pipe`` over all passages);
+    ``progress`` is told ``("read", done, total)`` after each passage (or piece of one)."""
     parsed = [Parse(split_passages(t)) for t in texts]
     units = []  # (text index, passage index, start, end)
     for i, p in enumerate(parsed):
@@ -39,10 +42,12 @@ def parse(texts: Sequence[str], nlp: Any, batch_size: int) -> list[Parse]:
         for j, span in enumerate(p.passages):
             units += [(i, j, s, e) for s, e in chunk(texts[i], span, MAX_SPACY_CHARS)]
     stream = ((texts[i][s:e], (i, j, s)) for i, j, s, e in units)
-    for doc, (i, j, offset) in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+    for done, (doc, (i, j, offset)) in enumerate(nlp.pipe(stream, as_tuples=True, batch_size=batch_size), 1):
         for sent in doc.sents:
             if sent.text.strip():
                 parsed[i].sentences[j].append((offset + sent.start_char, offset + sent.end_char))
         parsed[i].entities += [(offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents]
         parsed[i].docs.append((offset, doc))
+        if progress is not None:
+            progress("read", done, len(units))
     return parsed

@@ -30,6 +30,9 @@ import logging
 import os
 import sys
 import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -85,12 +88,15 @@ def import_onnxruntime():
 
     Importing ONNX Runtime otherwise writes a device id and an event database under
     ``$XDG_CACHE_HOME`` (else ``~/.cache``) ``/Microsoft/DeveloperTools/.onnxruntime``. While it is
-    first imported, both point at :data:`NO_CACHE_HOME`, so the write fails silently; then its
-    telemetry events are switched off.
+    first imported, ``ORT_DISABLE_TELEMETRY=1`` switches its telemetry off (ONNX Runtime 1.32
+    and later), and ``HOME`` and ``XDG_CACHE_HOME`` point at :data:`NO_CACHE_HOME`, so that an
+    older version's write fails; then its telemetry events are switched off too. The
+    environment is put back after the import.
     """
     if "onnxruntime" not in sys.modules:
-        saved = {name: os.environ.get(name) for name in ("HOME", "XDG_CACHE_HOME")}
+        saved = {name: os.environ.get(name) for name in ("HOME", "XDG_CACHE_HOME", "ORT_DISABLE_TELEMETRY")}
         os.environ["HOME"] = os.environ["XDG_CACHE_HOME"] = NO_CACHE_HOME
+        os.environ["ORT_DISABLE_TELEMETRY"] = "1"
         try:
             import onnxruntime
         except ImportError as err:
@@ -109,6 +115,46 @@ def import_onnxruntime():
 
 def export_onnx(model_dir: str | Path, backend: str = "onnx-int8", out: str | Path | None = None) -> Path:
     """Write ``out`` (default ``model_dir/model.int8.onnx``) from the directory's safetensors weights."""
+    with root_logger_kept():
+        return _export_onnx(model_dir, backend, out)
+
+
+@contextmanager
+def root_logger_kept() -> Iterator[None]:
+    """The root logger as the caller left it, around ONNX Runtime's quantisation tools.
+
+    Those configure the root logger when first imported (``logging.basicConfig(level=INFO)``)
+    and log to it directly (``logging.info("get_tensor_type returns ...")``), which also
+    configures it when it has no handler. Meanwhile, records logged on the root logger itself go
+    to this module's logger at DEBUG instead (``newsstance -v`` shows them); after, the root
+    logger's handlers and level are put back.
+    """
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+
+    def to_debug(record: logging.LogRecord) -> bool:
+        logger.debug("onnxruntime: %s", record.getMessage())
+        return False  # a logger's own filters see only the records logged on it, not those propagated
+
+    def put_back() -> None:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+    root.addFilter(to_debug)
+    try:
+        try:
+            import_onnxruntime()
+            import onnxruntime.quantization.matmul_nbits_quantizer  # noqa: F401  (configures the root logger)
+        except ImportError as err:
+            raise ImportError(f"exporting to ONNX needs ONNX Runtime; {INSTALL_HINT}") from err
+        put_back()  # before any work, so that its named loggers log as the caller set them
+        yield
+    finally:
+        root.removeFilter(to_debug)
+        put_back()
+
+
+def _export_onnx(model_dir: str | Path, backend: str, out: str | Path | None) -> Path:
     try:
         import_onnxruntime()
         from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -130,7 +176,9 @@ def export_onnx(model_dir: str | Path, backend: str = "onnx-int8", out: str | Pa
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         raw, fused = Path(tmp) / "model.onnx", Path(tmp) / "model.fused.onnx"
-        with torch.inference_mode():
+        # tracing warns about every shape-dependent branch of the encoder: for -v only
+        with torch.inference_mode(), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             torch.onnx.export(
                 model,
                 tuple(batch[n] for n in names),
@@ -141,6 +189,8 @@ def export_onnx(model_dir: str | Path, backend: str = "onnx-int8", out: str | Pa
                 opset_version=17,
                 dynamo=False,
             )
+        for warning in caught:
+            logger.debug("torch.onnx.export: %s: %s", warning.category.__name__, warning.message)
         options = FusionOptions("bert")
         # keep the embedding lookup a plain Gather, so that quantisation shrinks the word table 4×
         options.enable_embed_layer_norm = False

@@ -7,9 +7,11 @@ runs :func:`~newsstance.batch.engine.score_batch` on a worker. A worker loads th
 that dies (SIGKILL included) is restarted by its nanny and its tasks are rerun elsewhere; the
 driver writes a batch only when its task has finished, so nothing is written twice.
 
-Without a scheduler address, :func:`dask_client` starts a ``LocalCluster`` on 127.0.0.1 with
-one single-threaded worker per core this process may use and no dashboard. Nothing listens
-beyond loopback, and Dask sends no telemetry.
+Without a scheduler address, :func:`dask_client` starts a local cluster on 127.0.0.1 with one
+single-threaded worker per core this process may use (:mod:`newsstance.batch.loopback`). It
+serves no HTTP unless asked for the dashboard: what listens is Dask's TCP protocol on loopback
+only, and Dask sends no telemetry. With an address, it first checks that a Dask scheduler
+answers there, within :data:`CONNECT_TIMEOUT_S` seconds.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ import importlib.util
 import logging
 import os
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,7 +40,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DASK_EXTRA = "--engine dask needs Dask: pip install 'newsstance[dask]'"
-CONNECT_TIMEOUT_S = 10
+CONNECT_TIMEOUT_S = 5
+SCHEMES = ("tcp", "tls")
+ADDRESS_FORM = "tcp://HOST:PORT, as `dask scheduler` prints it (for example tcp://10.0.0.5:8786)"
 
 
 def require_dask() -> None:
@@ -52,23 +56,74 @@ def available_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def scheduler_address(address: str) -> str:
+    """``address`` as Dask reads it: ``tcp://HOST:PORT`` (or ``tls://``); ``HOST:PORT`` gets
+    ``tcp://``. Anything else is refused, naming the form."""
+    scheme, sep, rest = address.strip().partition("://")
+    if not sep:
+        scheme, rest = "tcp", address.strip()
+    host, colon, port = rest.rpartition(":")
+    if scheme not in SCHEMES or not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise UsageError(f"--scheduler {address!r} is not the address of a Dask scheduler; give {ADDRESS_FORM}")
+    return f"{scheme}://{rest}"
+
+
+def check_scheduler(address: str, timeout: float | None = None) -> None:
+    """Refuse, within ``timeout`` seconds (default :data:`CONNECT_TIMEOUT_S`), an address where no
+    Dask scheduler answers. A Dask client given such an address would wait, then hang again
+    while it is garbage-collected; this check opens one connection and closes it."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed.core import rpc
+    from distributed.security import Security
+
+    timeout = CONNECT_TIMEOUT_S if timeout is None else timeout
+
+    async def identity() -> dict:
+        remote = rpc(address, timeout=timeout, connection_args=Security().get_connection_args("client"))
+        try:
+            return await asyncio.wait_for(remote.identity(), timeout)
+        finally:
+            await remote.close_rpc()
+
+    fix = (
+        f"start one with `dask scheduler`, check the address ({ADDRESS_FORM}), "
+        "or leave out --scheduler to run a local cluster"
+    )
+    with ThreadPoolExecutor(1) as pool:  # its own event loop, wherever this is called from
+        try:
+            info = pool.submit(asyncio.run, identity()).result()
+        except (OSError, TimeoutError, ValueError) as err:
+            why = _one_line(err) or f"no answer in {timeout:g} s"
+            raise UsageError(f"no Dask scheduler answers at {address} ({why}); {fix}") from None
+    if "n_workers" not in info:
+        raise UsageError(f"{address} is a Dask {info.get('type', 'server')}, not a scheduler; {fix}")
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split())
+
+
 @contextmanager
 def dask_client(
     scheduler: str | None = None, workers: int | None = None, dashboard: bool = False, quiet: bool = True
 ) -> Iterator[Client]:
-    """A client of the cluster at ``scheduler`` (``tcp://HOST:PORT``), or of a ``LocalCluster``
-    of ``workers`` single-threaded workers (default: one per available core) on 127.0.0.1,
-    closed at the end. ``quiet`` keeps the workers' logs below errors out of the terminal."""
+    """A client of the cluster at ``scheduler`` (``tcp://HOST:PORT``), or of a local cluster of
+    ``workers`` single-threaded workers (default: one per available core) on 127.0.0.1, closed
+    at the end. ``quiet`` keeps Dask's logs, errors included, out of the terminal."""
     require_dask()
-    from distributed import Client, LocalCluster
-
     if scheduler is not None:
+        address = scheduler_address(scheduler)
+        check_scheduler(address)
+        from distributed import Client
+
         try:
-            client = Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+            client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as err:
             raise UsageError(
-                f"cannot reach the Dask scheduler at {scheduler} ({err}); start one with `dask scheduler`, "
-                "check the address (tcp://HOST:PORT), or leave out --scheduler to run a local cluster"
+                f"cannot reach the Dask scheduler at {address} ({_one_line(err)}); start one with "
+                f"`dask scheduler`, check the address ({ADDRESS_FORM}), or leave out --scheduler to run a local cluster"
             ) from None
         with client:
             yield client
@@ -77,14 +132,12 @@ def dask_client(
         raise UsageError(f"--workers must be at least 1, got {workers}")
     if dashboard and importlib.util.find_spec("bokeh") is None:
         raise ImportError("--dashboard needs Bokeh: pip install 'bokeh>=3.1'")
-    cluster = LocalCluster(
-        n_workers=workers or available_cores(),
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address="127.0.0.1:8787" if dashboard else None,
-        silence_logs=logging.ERROR if quiet else logging.INFO,
-    )
+    from distributed import Client
+
+    from .loopback import loopback_cluster
+
+    level = logging.CRITICAL if quiet else logging.INFO
+    cluster = loopback_cluster(workers or available_cores(), dashboard, level)
     with cluster, Client(cluster, set_as_default=False) as client:
         if dashboard:
             logger.warning("Dask dashboard: %s", client.dashboard_link)
@@ -160,12 +213,37 @@ def run_batch(spec: ModelSpec, host_threads: dict[str, int], index: int, records
 
 
 class DaskEngine:
-    """Scores batches as Dask tasks, a bounded number in flight, yielding each as it finishes."""
+    """Scores batches as Dask tasks, a bounded number in flight, yielding each as it finishes.
 
-    def __init__(self, client: Client, spec: ModelSpec, in_flight: int | None = None) -> None:
-        self.client, self.spec = client, spec
-        self.backend, self.model = spec.backend, dict(spec.model)
+    ``client`` is a client of a running cluster, or a function that opens one (a context
+    manager, such as ``functools.partial(dask_client, workers=2)``). That one is opened when a
+    run starts, once :func:`~newsstance.batch.scoring.score_files` holds the output's lock (a
+    run that is refused starts nothing), and closed when the run ends.
+    """
+
+    def __init__(
+        self,
+        client: Client | Callable[[], AbstractContextManager[Client]],
+        spec: ModelSpec,
+        in_flight: int | None = None,
+    ) -> None:
+        self._open = client if callable(client) else None
+        self.client = None if callable(client) else client
+        self.spec, self.backend, self.model = spec, spec.backend, dict(spec.model)
         self.in_flight = in_flight
+        self._stack = ExitStack()
+
+    def __enter__(self) -> DaskEngine:
+        if self._open is not None:
+            self.client = self._stack.enter_context(self._open())
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        try:
+            return bool(self._stack.__exit__(*exc))
+        finally:
+            if self._open is not None:
+                self.client = None
 
     def _host_threads(self) -> dict[str, int]:
         """Worker threads per machine (by address, without the port)."""
@@ -176,6 +254,8 @@ class DaskEngine:
         return counts
 
     def run(self, batches: Iterable[tuple[int, list[Record]]], task: Task) -> Iterator[BatchResult]:
+        if self.client is None:
+            raise RuntimeError("open the engine first (with engine: ...); score_files does")
         from distributed import as_completed
         from distributed.client import FutureCancelledError
         from distributed.scheduler import KilledWorker

@@ -2,14 +2,17 @@
 
 :func:`score_batch` turns records into output rows (already JSON lines, so a cluster worker
 does that work too) and bad records; :class:`LocalEngine` runs it in this process, in input
-order. ``newsstance.batch.cluster`` runs the same function on Dask workers.
+order. ``newsstance.batch.cluster`` runs the same function on Dask workers. An engine that opens
+something for a run (a cluster) is a context manager, entered by :func:`running` once the
+output's lock is held.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -32,6 +35,7 @@ class Task:
     batch_size: int
     columns: tuple[str, ...] = ()
     parts: str | None = None
+    progress: Callable[[str, int, int], None] | None = None  # told how far a batch is (this process only)
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,12 @@ class Engine(Protocol):
     def run(self, batches: Iterable[tuple[int, list[Record]]], task: Task) -> Iterator[BatchResult]: ...
 
 
+def running(engine: Engine) -> AbstractContextManager:
+    """What keeps ``engine`` ready for one run: the engine itself where it opens something for a
+    run (a Dask engine may start its cluster), else nothing."""
+    return engine if isinstance(engine, AbstractContextManager) else nullcontext(engine)
+
+
 def score_batch(clf: StanceClassifier, index: int, records: list[Record], task: Task, worker: str = "local"):
     """Batch ``index`` analysed: its rows as JSON lines, or written as part ``index`` of
     ``task.parts``; bad records are returned, never raised."""
@@ -73,7 +83,7 @@ def batch_rows(
 ) -> tuple[list[dict], tuple[BadRecord, ...], int]:
     """The output rows of ``records`` (``id``, the level's columns, the kept fields), the
     records that failed, and how many were scored."""
-    results, bad = analyze_records(clf, records, task.actors, task.batch_size)
+    results, bad = analyze_records(clf, records, task.actors, task.batch_size, task.progress)
     rows = [
         {KEY: rec.id, **row, **json_safe(rec.fields)}
         for rec, analysis in results
@@ -88,9 +98,11 @@ def json_safe(fields: dict) -> dict:
     return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in fields.items()}
 
 
-def analyze_records(clf, batch: list[Record], actors, batch_size: int):
+def analyze_records(clf, batch: list[Record], actors, batch_size: int, progress=None):
     """Analyse a batch; records that share an actor list share one ``analyze_many`` call. A call
-    that fails is retried record by record, so one bad record cannot sink its batch."""
+    that fails is retried record by record, so one bad record cannot sink its batch. ``score``
+    checks each record's language as it reads it; ``analyze_many`` checks none here."""
+    options = {"batch_size": batch_size, "languages": None, "progress": progress}
     groups: dict[str, list[Record]] = {}
     for rec in batch:
         key = json.dumps(rec.actors if rec.actors is not None else actors)
@@ -99,12 +111,12 @@ def analyze_records(clf, batch: list[Record], actors, batch_size: int):
     for recs in groups.values():
         wanted = recs[0].actors if recs[0].actors is not None else actors
         try:
-            analyses = clf.analyze_many([r.text for r in recs], actors=wanted, batch_size=batch_size)
+            analyses = clf.analyze_many([r.text for r in recs], actors=wanted, **options)
             results += list(zip(recs, analyses))
         except (ValueError, TypeError):
             for r in recs:
                 try:
-                    results.append((r, clf.analyze(r.text, actors=wanted, batch_size=batch_size)))
+                    results.append((r, clf.analyze(r.text, actors=wanted, **options)))
                 except (ValueError, TypeError) as err:
                     bad.append(BadRecord(r.source, r.line, str(err), r.id))
     order = {id(r): i for i, r in enumerate(batch)}

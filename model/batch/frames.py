@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..articles.language import ENGLISH, detect_language
 from ..articles.rows import KEY, column_types, output_columns
 from .cluster import ModelSpec, require_dask, worker_classifier, worker_threads
 from .engine import Task, batch_rows
@@ -36,6 +37,7 @@ def score_dataframe(
     backend: str = "auto",
     threads: int | None = None,
     errors: str = "raise",
+    any_language: bool = False,
 ) -> dd.DataFrame:
     """The rows of every article in ``ddf`` (a ``text`` column; ``id`` and ``actors``
     optional; without ``id`` the index is the id), lazily, as a Dask DataFrame.
@@ -59,11 +61,11 @@ def score_dataframe(
     spec = ModelSpec.resolve(model, backend, None, threads)
     task = Task(level, actors, batch_size, tuple(columns))
     meta = _frame([], level, columns)
-    return ddf.map_partitions(score_partition, spec, task, list(keep_fields), errors, meta=meta)
+    return ddf.map_partitions(score_partition, spec, task, list(keep_fields), errors, any_language, meta=meta)
 
 
 def score_partition(
-    part: pd.DataFrame, spec: ModelSpec, task: Task, keep_fields: list[str], errors: str
+    part: pd.DataFrame, spec: ModelSpec, task: Task, keep_fields: list[str], errors: str, any_language: bool = False
 ) -> pd.DataFrame:
     """One partition's rows (runs on a worker; on the driver too, for an empty partition)."""
     records: list[Record] = []
@@ -73,6 +75,10 @@ def score_partition(
         if obj.get("id") in (None, ""):
             obj["id"] = str(index)
         rec = record_from_mapping(obj, "dataframe", None, keep_fields, "dataframe")
+        language = None if any_language or isinstance(rec, BadRecord) else detect_language(rec.text)
+        if language is not None and language not in ENGLISH:
+            reason = f"language {language}; newsstance reads English; pass any_language=True to score it anyway"
+            rec = BadRecord(rec.source, rec.line, reason, rec.id)
         (bad if isinstance(rec, BadRecord) else records).append(rec)
     rows: list[dict[str, Any]] = []
     if records:

@@ -1,7 +1,8 @@
 """Read articles lazily from .txt, .jsonl and .csv files, directories, globs or standard input.
 
 Bad records never stop a run: each becomes a :class:`BadRecord` naming its source, line and
-reason, and the caller decides where it goes.
+reason, and the caller decides where it goes. A .csv file may separate its columns by commas,
+semicolons, tabs or pipes (:func:`sniff_delimiter`).
 """
 
 from __future__ import annotations
@@ -10,13 +11,19 @@ import codecs
 import csv
 import glob
 import json
+import logging
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+logger = logging.getLogger(__name__)
+
 EXTENSIONS = (".txt", ".jsonl", ".csv")
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+"""The separators a .csv file may use, found by :func:`sniff_delimiter`."""
+SNIFF_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,7 @@ def expand_inputs(inputs: Sequence[str]) -> list[InputFile]:
         else:
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:
-                raise ValueError(f"input {item!r} is not a file, directory or matching glob")
+                raise ValueError(f"input {item} is not a file, directory or matching glob")
             for m in matches:
                 p = Path(m)
                 if p.is_file():
@@ -163,12 +170,33 @@ def _jsonl(stream: Any, source: str, keep_fields: Sequence[str], prefix: str) ->
 CSV_FIELD_LIMIT = 1 << 30  # characters; Python's default (131,072) is less than one long article
 
 
+def sniff_delimiter(path: str | Path) -> str:
+    """The separator of a .csv file: comma, semicolon, tab or pipe, as :class:`csv.Sniffer` finds
+    it in the first 16 KB, provided the header holds it; else the one the header holds most of;
+    a comma when it holds none. Any separator but a comma is logged (INFO), with the file."""
+    with open(path, "rb") as fh:
+        sample = fh.read(SNIFF_BYTES).decode("utf-8-sig", errors="replace")
+    header = sample.splitlines()[0] if sample.strip() else ""
+    try:
+        found = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:  # one column, or too little text to tell
+        found = None
+    if found not in DELIMITERS or found not in header:
+        counts = {d: header.count(d) for d in DELIMITERS}
+        found = max(counts, key=counts.get) if any(counts.values()) else ","  # ties: the first, a comma
+    if found != ",":
+        logger.info("%s: columns separated by %ss (%r)", path, DELIMITERS[found], found)
+    return found
+
+
 def _csv(path: Path, keep_fields: Sequence[str], prefix: str) -> Iterator[Record | BadRecord]:
     # Read lazily; bytes that are not UTF-8 become surrogates, so one bad row fails alone.
     csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+    delimiter = sniff_delimiter(path)
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         # strict: a quote left open fails where it breaks the next row, instead of swallowing it
-        yield from _csv_rows(csv.DictReader(fh, strict=True), path, keep_fields, prefix)
+        reader = csv.DictReader(fh, delimiter=delimiter, strict=True)
+        yield from _csv_rows(reader, path, keep_fields, prefix)
 
 
 def _csv_rows(
@@ -180,7 +208,10 @@ def _csv_rows(
         yield BadRecord(str(path), 1, f"unreadable CSV header: {err}")
         return
     if fieldnames is None or "text" not in fieldnames:
-        yield BadRecord(str(path), 1, f"CSV has no 'text' column (columns: {fieldnames})")
+        columns = ", ".join(fieldnames or []) or "none"
+        yield BadRecord(
+            str(path), 1, f"CSV has no 'text' column (its columns: {columns}); name the article text column 'text'"
+        )
         return
     rows = iter(reader)
     while True:

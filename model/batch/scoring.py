@@ -7,6 +7,8 @@ together; CSV and Parquet are streamed into a JSONL journal (``OUTPUT.partial.js
 converted, through a temporary file and a rename, at the end. ``resume=True`` drops a torn last
 line and the last (possibly partial) article, then skips every article id already in the output.
 A directory output (``out/``) gets one Parquet part per batch (:mod:`newsstance.batch.parts`).
+An article that is not in English is a bad record unless ``any_language``; the language is
+detected as records are read (:mod:`newsstance.articles.language`).
 
 Who scores the batches is an engine (:mod:`newsstance.batch.engine`): this process by default,
 or a Dask cluster (:mod:`newsstance.batch.cluster`); everything else here is the same for both.
@@ -20,14 +22,18 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tqdm.auto import tqdm
 
+from ..articles.given import given_actors
+from ..articles.language import ENGLISH, detect_language
+from ..articles.progress import LONG_ARTICLE, Postfix
 from ..articles.rows import check_level, output_columns
-from .engine import Engine, LocalEngine, Task
+from .engine import Engine, LocalEngine, Task, running
 from .errors import UsageError
 from .journal import logged_errors, recover
 from .manifest import (
@@ -95,6 +101,8 @@ def score_files(
     overwrite: bool = False,
     show_progress_bar: bool = True,
     max_chars: int = MAX_CHARS,
+    any_language: bool = False,
+    article_progress: bool = False,
 ) -> ScoreSummary:
     """Score every article of ``inputs`` into ``output``: a .jsonl, .csv or .parquet file, or a
     directory of Parquet parts (a path ending in ``/`` or without an extension).
@@ -103,12 +111,22 @@ def score_files(
     such as :class:`~newsstance.batch.cluster.DaskEngine`. Raises :class:`UsageError` for
     problems with the call; bad records go to ``OUTPUT.errors.jsonl`` and are counted, never
     raised. An article longer than ``max_chars`` characters is a bad record: analysis time and
-    memory grow with the length of one article.
+    memory grow with the length of one article. So is an article detected in another language than
+    English, unless ``any_language``; one too short to tell is scored.
+
+    ``article_progress`` adds, for a batch that holds an article of :data:`LONG_ARTICLE` characters
+    or more, how far its reading and classifying are to the bar (``show_progress_bar``; this
+    process only, not a Dask engine). The command line turns it on when stderr is a terminal.
     """
     if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1:
         raise UsageError(f"--max-chars must be a positive number of characters, got {max_chars!r}")
     if articles_per_batch < 1:
         raise UsageError(f"--articles-per-task must be at least 1, got {articles_per_batch}")
+    if actors is not None:
+        try:
+            given_actors(actors, warn=True)
+        except (TypeError, ValueError) as err:
+            raise UsageError(f"--actors: {err}") from err
     directory = is_directory_output(output)
     output = Path(output)
     if output.is_dir() and not directory:
@@ -147,14 +165,16 @@ def score_files(
         raise UsageError(f"{what} exists; pass --resume to finish it or --overwrite to replace it")
     output.parent.mkdir(parents=True, exist_ok=True)
     manifest = make_manifest(level, columns, engine.model, engine.backend, [f.name for f in files])
+    manifest["languages"] = None if any_language else list(ENGLISH)  # the languages scored (None: any)
     keys = CHECKED_DIRECTORY if directory else CHECKED
     if directory:
         manifest["articles_per_task"] = articles_per_batch
-    with output_lock(output):
+    with output_lock(output), ExitStack() as started:
         complete = False
         if resume and existing:
             check_resume(output, manifest, keys)
             complete = finished(output)
+        started.enter_context(running(engine))  # a Dask engine starts its cluster here, under the lock
         if overwrite:
             for p in written:
                 remove_parts(p) if p.is_dir() else p.unlink(missing_ok=True)
@@ -171,14 +191,17 @@ def score_files(
             batch_size,
             articles_per_batch,
             directory,
+            any_language,
+            article_progress and isinstance(engine, LocalEngine),
         )
         summary = _run(job, columns, max_chars, resume and bool(existing), show_progress_bar, complete)
         write_manifest(output, {**manifest, "complete": True})
         return summary
 
 
-CHECKED_DIRECTORY = (*CHECKED, "inputs", "articles_per_task")
-"""A directory output's parts are numbered by position in the input: resuming one needs the same inputs too."""
+CHECKED_DIRECTORY = (*CHECKED, "inputs", "articles_per_task", "languages")
+"""A directory output's parts are numbered by position in the input: resuming one needs the same
+inputs too, and the same articles refused for their language (``--any-language`` or not)."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +219,8 @@ class _Job:
     batch_size: int
     articles_per_batch: int
     directory: bool  # a directory of Parquet parts; the journal is OUTPUT.partial/
+    any_language: bool = False  # score articles in other languages than English too
+    article_progress: bool = False  # long articles' progress on the bar (local engine only)
 
     @property
     def final(self) -> bool:
@@ -222,6 +247,7 @@ class _Tally:
         self.scored = self.skipped = self.failed = self.rows = 0
         self.seen_failures: set[tuple] = set()
         self.workers: Counter[str] = Counter()
+        self.longest = 0  # characters of the longest article in the batch being scored
 
     def fail(self, bad: BadRecord) -> None:
         self.failed += 1
@@ -254,6 +280,7 @@ def _batches(
             tally.skipped += len(batch)
             tally.bar.update(len(batch))
         else:
+            tally.longest = max(len(r.text) for r in batch)
             yield index, batch
         index, batch = index + 1, []
 
@@ -270,6 +297,12 @@ def _batches(
         if len(rec.text) > max_chars:
             size = f"article of {len(rec.text):,} characters, over --max-chars {max_chars:,}"
             tally.fail(BadRecord(rec.source, rec.line, f"{size}; split it or raise the limit", rec.id))
+            tally.bar.update(1)
+            continue
+        language = None if job.any_language or rec.id in done_ids else detect_language(rec.text)
+        if language is not None and language not in ENGLISH:
+            reason = f"language {language}; newsstance reads English; pass --any-language to score it anyway"
+            tally.fail(BadRecord(rec.source, rec.line, reason, rec.id))
             tally.bar.update(1)
             continue
         if rec.id in done_ids:
@@ -305,13 +338,19 @@ def _run(
 
     started = time.perf_counter()
     total = count_records(job.files)
-    task = Task(job.level, job.actors, job.batch_size, tuple(columns), str(journal) if job.directory else None)
+    parts = str(journal) if job.directory else None
     with (
         open(os.devnull if job.directory else journal, "a", encoding="utf-8") as out,
         open(errors_path, "a", encoding="utf-8") as err_out,
         tqdm(total=total, unit="article", disable=not show_progress_bar, desc="score") as bar,
     ):
         tally = _Tally(err_out, logged, bar)
+
+        def long_batch() -> bool:
+            return tally.longest >= LONG_ARTICLE
+
+        progress = Postfix(bar, long_batch) if job.article_progress and show_progress_bar else None
+        task = Task(job.level, job.actors, job.batch_size, tuple(columns), parts, progress)
         for result in job.engine.run(_batches(job, tally, max_chars, done_ids, done_batches), task):
             for b in result.bad:
                 tally.fail(b)
@@ -322,6 +361,8 @@ def _run(
             tally.scored += result.articles
             tally.rows += result.rows
             tally.workers[result.worker] += 1
+            if progress is not None:
+                progress.clear()
             bar.update(result.articles + len(result.bad))
         tally.failed += tally.earlier_failures()
 

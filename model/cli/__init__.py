@@ -69,10 +69,12 @@ def _one_line(err: BaseException) -> str:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    # newsstance's own messages from INFO up; other libraries' only from WARNING up, unless -v
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("newsstance").setLevel(logging.DEBUG if args.verbose else logging.INFO)
     where = args.where  # "newsstance score", "newsstance bench speed"
     try:
         return args.run(args)

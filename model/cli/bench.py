@@ -31,6 +31,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     _add_analyze(benches)
     _add_score(benches)
     _add_huge(benches)
+    _add_language(benches)
     _add_speed(benches)
     _add_report(benches)
     _add_scaleout(benches)
@@ -110,6 +111,17 @@ def run_huge(args: argparse.Namespace) -> int:
     from newsstance.eval.bench import bench_huge, environment
 
     return _print_json(bench_huge(args.chars) | environment())
+
+
+def _add_language(sub: argparse._SubParsersAction) -> None:
+    p = add_command(sub, "language", run_language, "cost of detecting each article's language (no model)")
+    p.add_argument("--articles", type=int, default=300, help="generated articles (default: %(default)s)")
+
+
+def run_language(args: argparse.Namespace) -> int:
+    from newsstance.eval.bench import bench_language, environment
+
+    return _print_json(bench_language(args.articles) | environment())
 
 
 def _add_speed(sub: argparse._SubParsersAction) -> None:

@@ -4,8 +4,11 @@ on a corpus of scores."""
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from newsstance.articles.rows import LEVELS
 from newsstance.cli.options import (
@@ -23,7 +26,8 @@ from newsstance.cli.options import (
 
 SCORE_EXIT = (
     "Exit status: 0 every record scored; 1 some records failed (see OUTPUT.errors.jsonl), the rest were "
-    "scored; 2 usage error (no input, unknown extension, output exists without --resume or --overwrite, "
+    "scored (an article not in English is one, unless --any-language); 2 usage error (no input, unknown "
+    "extension, a bad actor in --actors-file, output exists without --resume or --overwrite, "
     "output is an input, a directory or inside a file, --resume on a file newsstance did not write or with "
     "other settings, another run holds the output); 3 environment error (disk full, read-only, permissions): "
     "fix it and rerun with --resume; 130 interrupted; 143 terminated."
@@ -59,12 +63,33 @@ def add_score(sub: argparse._SubParsersAction) -> None:
         default=1_000_000,
         help="longer articles are bad records, not a crash (default 1,000,000 characters)",
     )
+    p.add_argument(
+        "--any-language",
+        action="store_true",
+        help="score articles detected in other languages than English too (by default they are bad records)",
+    )
     dask = p.add_argument_group("scale-out (--engine dask; needs the dask extra)")
-    dask.add_argument("--engine", default="local", choices=["local", "dask"], help="who scores: this process or Dask")
-    dask.add_argument("--scheduler", default=None, metavar="ADDR", help="join the cluster at tcp://HOST:PORT")
+    dask.add_argument(
+        "--engine",
+        default="local",
+        choices=["local", "dask"],
+        help="who scores: this process, or Dask: without --scheduler, a local cluster whose scheduler, workers "
+        "and their nannies listen on 127.0.0.1 only, each on a TCP port the system picks, speaking Dask's own "
+        "protocol (no HTTP); closed at the end of the run",
+    )
+    dask.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDR",
+        help="join the cluster at tcp://HOST:PORT (or HOST:PORT) instead: this process then only connects to it",
+    )
     dask.add_argument("--workers", type=int, default=None, help="local cluster: workers (default: one per core)")
     dask.add_argument("--articles-per-task", type=int, default=64, help="articles per batch (a Dask task)")
-    dask.add_argument("--dashboard", action="store_true", help="local cluster: serve Dask's dashboard on 127.0.0.1")
+    dask.add_argument(
+        "--dashboard",
+        action="store_true",
+        help="local cluster: also serve Dask's dashboard over HTTP on 127.0.0.1:8787 (needs Bokeh)",
+    )
 
 
 def run_score(args: argparse.Namespace) -> int:
@@ -84,6 +109,8 @@ def run_score(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         show_progress_bar=not args.quiet,
         max_chars=args.max_chars,
+        any_language=args.any_language,
+        article_progress=not args.quiet and sys.stderr.isatty(),
     )
     if args.engine == "dask":
         summary = score_on_dask(args, score_files, options)
@@ -95,15 +122,37 @@ def run_score(args: argparse.Namespace) -> int:
 
 
 def score_on_dask(args: argparse.Namespace, score_files, options: dict):
-    from newsstance.batch.cluster import DaskEngine, ModelSpec, dask_client, require_dask
+    """Score on Dask. The cluster starts (or is joined) only once score_files holds the output's
+    lock, so a run that is refused, or whose address is malformed, starts nothing."""
+    from newsstance.batch.cluster import DaskEngine, ModelSpec, dask_client, require_dask, scheduler_address
 
     require_dask()
-    import distributed  # noqa: F401  (Dask sets its loggers up on import; quieten them after)
-
-    logging.getLogger("distributed").setLevel(logging.INFO if args.verbose else logging.ERROR)
+    scheduler = scheduler_address(args.scheduler) if args.scheduler is not None else None
     spec = ModelSpec.resolve(args.model, args.backend, args.device, args.threads)
-    with dask_client(args.scheduler, args.workers, args.dashboard, quiet=not args.verbose) as client:
-        return score_files(DaskEngine(client, spec), args.inputs, args.output, **options)
+    connect = functools.partial(dask_client, scheduler, args.workers, args.dashboard, quiet=not args.verbose)
+    with dask_logs(args.verbose):
+        return score_files(DaskEngine(connect, spec), args.inputs, args.output, **options)
+
+
+DASK_LOGGERS = ("distributed", "tornado", "asyncio", "bokeh")
+"""What logs in this process during a Dask run: the client and, for a local cluster, its scheduler and nannies."""
+
+
+@contextmanager
+def dask_logs(verbose: bool) -> Iterator[None]:
+    """Dask's logs in this process: from INFO up with ``--verbose``, else only critical ones (not its
+    errors: what matters to the run comes back to it as an exception); as they were, after."""
+    import distributed  # noqa: F401  (Dask sets its loggers up on import; set their levels after)
+
+    loggers = [logging.getLogger(name) for name in DASK_LOGGERS]
+    levels = [log.level for log in loggers]
+    for log in loggers:
+        log.setLevel(logging.INFO if verbose else logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for log, level in zip(loggers, levels):
+            log.setLevel(level)
 
 
 def add_view(sub: argparse._SubParsersAction) -> None:
@@ -128,7 +177,15 @@ def run_view(args: argparse.Namespace) -> int:
 
     check_output(args.output, args.inputs, args.overwrite)  # before the model loads
     clf = load_model(args)
-    path = view_files(clf, args.inputs, args.output, ids=args.ids, actors=actor_list(args), overwrite=args.overwrite)
+    path = view_files(
+        clf,
+        args.inputs,
+        args.output,
+        ids=args.ids,
+        actors=actor_list(args),
+        overwrite=args.overwrite,
+        show_progress_bar=sys.stderr.isatty(),  # for long articles only
+    )
     print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
 
@@ -147,8 +204,8 @@ def add_report(sub: argparse._SubParsersAction) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from newsstance.pages import write_report
+    from newsstance.pages import report_files
 
     by = [f.strip() for item in args.by for f in item.split(",") if f.strip()] if args.by else None
-    print(f"wrote {write_report(args.inputs, args.output, args.overwrite, by=by, top=args.top)}", file=sys.stderr)
+    print(report_files(args.inputs, args.output, args.overwrite, by=by, top=args.top).line(), file=sys.stderr)
     return EXIT_OK

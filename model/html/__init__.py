@@ -15,7 +15,7 @@ from __future__ import annotations
 from .article import TYPE_WORDS, article_fragment, article_page
 from .marks import Mark, highlight
 from .output import check_output, write_page
-from .render import COLOURS, STRENGTHS, render, stance_bar, strength
+from .render import COLOURS, STRENGTHS, count, render, stance_bar, strength
 
 __all__ = [
     "COLOURS",
@@ -25,6 +25,7 @@ __all__ = [
     "article_fragment",
     "article_page",
     "check_output",
+    "count",
     "highlight",
     "render",
     "stance_bar",

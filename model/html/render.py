@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from ..stance import LABELS
 
-__all__ = ["COLOURS", "ENV", "STRENGTHS", "render", "stance_bar", "strength"]
+__all__ = ["COLOURS", "ENV", "STRENGTHS", "count", "render", "stance_bar", "strength"]
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -38,6 +38,14 @@ def probs_text(probs: Mapping[str, float], sep: str = ", ") -> str:
     return sep.join(f"{label} {float(probs[label]):.2f}" for label in LABELS)
 
 
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """``1 row``, ``2 rows``, ``12,345 rows``: a count and its noun, singular for one. ``word`` may
+    be a phrase whose last word takes the plural (``article × actor row``); ``plural`` replaces
+    the whole phrase where adding an s would not do."""
+    n = int(n)
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
+
+
 ENV = Environment(
     loader=FileSystemLoader(TEMPLATES),
     autoescape=select_autoescape(["html"]),  # .css templates hold only our own values
@@ -51,6 +59,7 @@ ENV.filters.update(
     signed=lambda x: f"{float(x):+.2f}",  # +0.41
     thousands=lambda n: f"{int(n):,}",  # 12,345
     percent=lambda x: f"{float(x):.0%}",  # 41%
+    count=count,  # {{ n|count("row") }}: 1 row, 2 rows
 )
 
 

@@ -10,6 +10,6 @@
 from __future__ import annotations
 
 from .article import view_files
-from .corpus import render_report, write_report
+from .corpus import ReportSummary, render_report, report_files, write_report
 
-__all__ = ["render_report", "view_files", "write_report"]
+__all__ = ["ReportSummary", "render_report", "report_files", "view_files", "write_report"]

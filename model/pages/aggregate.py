@@ -17,14 +17,32 @@ from ..articles.rows import KEY
 from ..stance import LABELS
 from .read import Scores, need_pandas
 
-__all__ = ["Z95", "Groups", "Series", "actor_summary", "by_group", "date_values", "is_date", "over_time", "resolution"]
+__all__ = [
+    "MIN_PERIODS",
+    "MIN_POINTS",
+    "Z95",
+    "Groups",
+    "Series",
+    "actor_summary",
+    "by_group",
+    "date_values",
+    "is_date",
+    "over_time",
+    "periods",
+    "resolution",
+]
 
 Z95 = 1.96
-RESOLUTIONS = (("day", 62), ("week", 366), ("month", 366 * 8), ("year", None))
+RESOLUTIONS = (("day", 62), ("week", 366), ("month", 366 * 5), ("quarter", 366 * 15), ("year", None))
 """The period of the time plots, from the span of the dates: up to 62 days by day, up to a year by
-week, up to eight years by month, beyond that by year; then coarser while an actor would have
-fewer than :data:`PER_PERIOD` rows per period on average."""
+week, up to five years by month, up to fifteen by quarter, beyond that by year (about 60 periods
+at most); then coarser while an actor would have fewer than :data:`PER_PERIOD` rows per period on
+average, as long as the span still holds :data:`MIN_PERIODS` periods."""
 PER_PERIOD = 10
+MIN_PERIODS = 3
+"""Fewer periods than this in the span of the dates is no time series."""
+MIN_POINTS = 2
+"""An actor is drawn over time where at least this many periods have enough rows."""
 
 
 def _stats(frame: Any, keys: list[str]) -> Any:
@@ -101,15 +119,19 @@ def date_values(column: Any) -> Any:
 
 
 def resolution(first: Any, last: Any, rows: int | None = None, series: int = 1) -> str:
-    """``day``, ``week``, ``month`` or ``year`` for dates from ``first`` to ``last``: see
-    :data:`RESOLUTIONS`. ``rows`` over ``series`` actors coarsens it where they would be thin."""
+    """``day``, ``week``, ``month``, ``quarter`` or ``year`` for dates from ``first`` to ``last``:
+    see :data:`RESOLUTIONS`. ``rows`` over ``series`` actors coarsens it where they would be thin,
+    never to fewer than :data:`MIN_PERIODS` periods."""
     import numpy as np
 
     days = int((last - first) / np.timedelta64(1, "D"))
     names = [name for name, _ in RESOLUTIONS]
     k = next(k for k, (_, limit) in enumerate(RESOLUTIONS) if limit is None or days <= limit)
     while (
-        rows is not None and k < len(names) - 1 and rows / (len(periods(first, last, names[k])) * series) < PER_PERIOD
+        rows is not None
+        and k < len(names) - 1
+        and rows / (len(periods(first, last, names[k])) * series) < PER_PERIOD
+        and len(periods(first, last, names[k + 1])) >= MIN_PERIODS
     ):
         k += 1
     return names[k]
@@ -120,7 +142,7 @@ def periods(first: Any, last: Any, unit: str) -> Any:
     import numpy as np
 
     lo, hi = _floor(np.array([first, last]).astype("datetime64[ns]"), unit)
-    step = np.timedelta64(7, "D") if unit == "week" else 1
+    step = {"week": np.timedelta64(7, "D"), "quarter": np.timedelta64(3, "M")}.get(unit, 1)
     return np.arange(lo, hi + step, step).astype("datetime64[ns]")
 
 
@@ -130,6 +152,9 @@ def _floor(values: Any, unit: str) -> Any:
     if unit == "week":  # to the Monday: 1970-01-01 was a Thursday
         days = values.astype("datetime64[D]")
         return days - ((days.astype(np.int64) + 3) % 7).astype("timedelta64[D]")
+    if unit == "quarter":  # to January, April, July or October: 1970-01 is month 0
+        months = values.astype("datetime64[M]")
+        return months - (months.astype(np.int64) % 3).astype("timedelta64[M]")
     return values.astype({"day": "datetime64[D]", "month": "datetime64[M]", "year": "datetime64[Y]"}[unit])
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..articles.analysis import Classifies, analyze_many
+from ..articles.progress import LONG_ARTICLE
 from ..batch.readers import BadRecord, Record, expand_inputs, read_records
 from ..html import article_page, check_output, write_page
 
@@ -34,9 +35,10 @@ def read_articles(inputs: Sequence[str], ids: Sequence[str] = ()) -> list[Record
             raise ValueError(f"the inputs hold more than {MAX_ARTICLES} articles; pick the ones to view with --id")
     missing = sorted(wanted - {r.id for r in found})
     if missing:
-        raise ValueError(f"no record with id {missing} in {list(inputs)}; ids are the 'id' field, or FILE:LINE")
+        where = ", ".join(map(str, inputs))
+        raise ValueError(f"no record with id {missing} in {where}; ids are the 'id' field, or FILE:LINE")
     if not found:
-        raise ValueError(f"no article in {list(inputs)}")
+        raise ValueError(f"no article in {', '.join(map(str, inputs))}")
     return found
 
 
@@ -47,14 +49,19 @@ def view_files(
     ids: Sequence[str] = (),
     actors: Sequence[str | dict] | None = None,
     overwrite: bool = False,
+    show_progress_bar: bool = False,
 ) -> Path:
     """Analyse the articles of ``inputs`` and write them as one HTML page to ``output``.
-    ``actors`` (for every article) overrides a record's own ``actors`` field."""
+    ``actors`` (for every article) overrides a record's own ``actors`` field. With
+    ``show_progress_bar``, an article of ``LONG_ARTICLE`` characters or more shows its progress."""
     output = check_output(output, inputs, overwrite)
     records = read_articles(inputs, ids)
     pages = []
     for r in records:
-        (analysis,) = analyze_many(clf, [r.text], actors=actors if actors is not None else r.actors)
+        bars = show_progress_bar and len(r.text) >= LONG_ARTICLE
+        (analysis,) = analyze_many(
+            clf, [r.text], actors=actors if actors is not None else r.actors, show_progress_bar=bars
+        )
         pages.append((r.id, analysis))
     logger.info("rendering %d article(s)", len(pages))
     return write_page(article_page(pages), output)

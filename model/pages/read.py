@@ -1,7 +1,9 @@
 """Read the output of ``newsstance score`` (JSONL, CSV or Parquet, any level) for the report.
 
 Only the columns the report needs are read, strings become categoricals, and nothing is kept
-per row beyond them, so a million rows fit in a few hundred megabytes.
+per row beyond them, so a million rows fit in a few hundred megabytes. A row whose numbers are
+not finite or out of range is left out and counted by its reason (:data:`CHECKS`); a file with
+no row is named and skipped.
 """
 
 from __future__ import annotations
@@ -15,13 +17,30 @@ from pathlib import Path
 from typing import Any
 
 from ..articles.rows import KEY, columns
+from ..batch.readers import sniff_delimiter
+from ..stance import LABELS
 
-__all__ = ["FORMATS", "Scores", "read_scores"]
+__all__ = ["CHECKS", "FORMATS", "Scores", "left_out_text", "read_scores"]
 
 logger = logging.getLogger(__name__)
 
 FORMATS = (".jsonl", ".csv", ".parquet")
 NEEDED = (KEY, "actor", "actor_type", "label", "score", "mentions")
+PROBS = tuple(f"p_{label}" for label in LABELS)
+NUMBERS = ("score", "mentions", *PROBS)
+"""Read as float64 and checked; ``mentions`` becomes int64 once checked."""
+TOLERANCE = 1e-6  # a float32 probability may pass 1 by a rounding step
+SUM_TOLERANCE = 1e-3
+CHECKS = (
+    "score not finite",
+    "score outside [−1, 1]",
+    *(f"{p} not finite" for p in PROBS),
+    *(f"{p} outside [0, 1]" for p in PROBS),
+    "probabilities do not sum to 1",
+    "mentions not a positive integer",
+)
+"""Why a row is left out, in the order checked; a row counts under the first reason it meets.
+A missing number counts as not finite; the sum is checked where the three p_* columns are."""
 DATE_NAMES = ("date", "published", "published_at", "publish_date", "pub_date", "datetime", "timestamp", "day")
 GROUP_NAMES = ("outlet", "source", "publisher", "media", "site", "domain", "newspaper", "paper")
 
@@ -37,17 +56,35 @@ def need_pandas() -> Any:
 
 @dataclass(frozen=True)
 class Scores:
-    """Score rows: ``frame`` holds id, actor, actor_type, label, score, mentions and ``fields``."""
+    """Score rows: ``frame`` holds id, actor, actor_type, label, score, mentions and ``fields``.
+
+    ``rows_read`` counts every row of the files; ``left_out`` the rows not in ``frame``, as
+    (reason, count) in the order of :data:`CHECKS`; ``empty`` the files that hold no row."""
 
     frame: Any  # pandas.DataFrame
     level: str
     fields: tuple[str, ...]  # the kept fields read, in the order asked
     kept: tuple[str, ...]  # every kept field the files have
     sources: tuple[str, ...]
+    rows_read: int = 0
+    left_out: tuple[tuple[str, int], ...] = ()
+    empty: tuple[str, ...] = ()
 
 
-def header(path: Path) -> list[str]:
-    """The column names of one score file, without reading its rows."""
+def left_out_text(left_out: Sequence[tuple[str, int]]) -> str:
+    """``3 rows left out: score not finite (1), ...``; empty when none is."""
+    total = sum(n for _, n in left_out)
+    if not total:
+        return ""
+    return f"{total:,} row{'' if total == 1 else 's'} left out: {_reasons(left_out)}"
+
+
+def _reasons(left_out: Sequence[tuple[str, int]]) -> str:
+    return ", ".join(f"{reason} ({n:,})" for reason, n in left_out)
+
+
+def header(path: Path, delimiter: str = ",") -> list[str]:
+    """The column names of one score file, without reading its rows; [] for a file without any."""
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(f"unsupported score file {path}: use the output of newsstance score ({', '.join(FORMATS)})")
@@ -59,14 +96,18 @@ def header(path: Path) -> list[str]:
         return list(pq.read_schema(path).names)
     with open(path, encoding="utf-8-sig", newline="") as fh:
         if suffix == ".csv":
-            return next(csv.reader(fh), [])
+            return next(csv.reader(fh, delimiter=delimiter), [])
         for line in fh:
             if line.strip():
                 try:
                     row = json.loads(line)
                 except json.JSONDecodeError as err:
                     raise ValueError(f"{path} is not JSONL ({err.msg}); give the output of newsstance score") from err
-                return list(row) if isinstance(row, dict) else []
+                if not isinstance(row, dict):
+                    raise ValueError(
+                        f"{path} holds a JSON {type(row).__name__}, not rows of newsstance score (JSON objects)"
+                    )
+                return list(row)
     return []
 
 
@@ -99,15 +140,23 @@ def auto_fields(kept: Sequence[str]) -> list[str]:
 
 def read_scores(paths: Sequence[str | Path], by: Sequence[str] | None = None) -> Scores:
     """Every row of ``paths`` (all at one level), with the columns the report needs and the kept
-    fields ``by`` (default: a date-like and an outlet-like kept field, when there are)."""
+    fields ``by`` (default: a date-like and an outlet-like kept field, when there are). Rows
+    whose numbers fail :data:`CHECKS` are left out and counted; a file without rows is skipped
+    and named. Raises ValueError when no row is left to report on."""
     pd = need_pandas()
     paths = [Path(p) for p in paths]
     if not paths:
         raise ValueError("no score file given; pass the output of newsstance score (.jsonl, .csv or .parquet)")
-    heads = {p: header(p) for p in paths}
+    delimiters = {p: sniff_delimiter(p) for p in paths if p.suffix.lower() == ".csv" and p.is_file()}
+    heads = {p: header(p, delimiters.get(p, ",")) for p in paths}
+    empty = [str(p) for p, h in heads.items() if not h]
+    heads = {p: h for p, h in heads.items() if h}
+    if not heads:
+        raise ValueError(f"{_names(empty)} {_hold(empty)} no rows; nothing to report")
     levels = {p: level_of(h, p) for p, h in heads.items()}
     if len(set(levels.values())) > 1:
-        raise ValueError(f"the score files mix levels {levels}; report on files of one --level at a time")
+        mixed = ", ".join(f"{p} ({level})" for p, level in levels.items())
+        raise ValueError(f"the score files mix levels: {mixed}; report on files of one --level at a time")
     level = next(iter(levels.values()))
     kept = list(dict.fromkeys(k for h in heads.values() for k in kept_fields(h, level)))
     fields = list(by) if by else auto_fields(kept)
@@ -115,19 +164,75 @@ def read_scores(paths: Sequence[str | Path], by: Sequence[str] | None = None) ->
         absent = [f for f in fields if f not in h]
         if absent:
             raise ValueError(f"{p} has no kept field {absent}; its kept fields are {kept_fields(h, level)}")
-    frames = [_read(p, [*NEEDED, *fields]) for p in paths]
+    frames, counts, rows_read = [], dict.fromkeys(CHECKS, 0), 0
+    for p, h in heads.items():
+        probs = [n for n in PROBS if n in h]
+        frame = _read(p, [*NEEDED, *probs, *fields], delimiters.get(p, ","))
+        rows_read += len(frame)
+        if not len(frame):
+            empty.append(str(p))
+        frame, reasons = _checked(frame, probs)
+        for reason, n in reasons.items():
+            counts[reason] += n
+        frames.append(frame.drop(columns=probs))
+    left_out = tuple((reason, n) for reason, n in counts.items() if n)
+    if not rows_read:
+        raise ValueError(f"{_names(empty)} {_hold(empty)} no rows; nothing to report")
     frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if frame.empty:
+        files = _names([str(p) for p in heads])
+        raise ValueError(f"every row is left out of {files}: {_reasons(left_out)}; nothing to report")
     for name in (KEY, "actor", "actor_type", "label", *fields):
         if name in frame and frame[name].dtype != "category" and frame[name].dtype == object:
             frame[name] = frame[name].astype("category")
-    unknown = set(frame["label"].cat.categories) - {"negative", "neutral", "positive"}
+    unknown = set(frame["label"].cat.categories) - set(LABELS)
     if unknown:
         raise ValueError(f"unknown labels {sorted(unknown)} in the score files; expected negative, neutral, positive")
-    logger.info("read %d %s rows from %d file(s)", len(frame), level, len(paths))
-    return Scores(frame, level, tuple(fields), tuple(kept), tuple(str(p) for p in paths))
+    logger.info("read %d %s rows from %d file(s)", rows_read, level, len(paths))
+    sources = tuple(str(p) for p in paths)
+    return Scores(frame, level, tuple(fields), tuple(kept), sources, rows_read, left_out, tuple(empty))
 
 
-def _read(path: Path, names: list[str]) -> Any:
+def _names(paths: Sequence[str]) -> str:
+    return paths[0] if len(paths) == 1 else "the score files " + ", ".join(paths)
+
+
+def _hold(paths: Sequence[str]) -> str:
+    return "holds" if len(paths) == 1 else "hold"
+
+
+def _checked(frame: Any, probs: Sequence[str]) -> tuple[Any, dict[str, int]]:
+    """The rows of ``frame`` that pass :data:`CHECKS` (mentions as int64), and how many failed each."""
+    import numpy as np
+
+    bad = np.zeros(len(frame), dtype=bool)
+    counts: dict[str, int] = {}
+
+    def fail(reason: str, rows: Any) -> None:
+        new = rows & ~bad
+        counts[reason] = int(new.sum())
+        bad[:] |= new
+
+    score = frame["score"].to_numpy(dtype=float)
+    fail("score not finite", ~np.isfinite(score))
+    with np.errstate(invalid="ignore"):
+        fail("score outside [−1, 1]", np.abs(score) > 1 + TOLERANCE)
+        values = {p: frame[p].to_numpy(dtype=float) for p in probs}
+        for p, v in values.items():
+            fail(f"{p} not finite", ~np.isfinite(v))
+        for p, v in values.items():
+            fail(f"{p} outside [0, 1]", (v < -TOLERANCE) | (v > 1 + TOLERANCE))
+        if len(values) == len(PROBS):
+            fail("probabilities do not sum to 1", np.abs(sum(values.values()) - 1) > SUM_TOLERANCE)
+        mentions = frame["mentions"].to_numpy(dtype=float)
+        fail("mentions not a positive integer", ~(np.isfinite(mentions) & (mentions >= 1) & (mentions % 1 == 0)))
+    if bad.any():
+        frame = frame.loc[~bad].reset_index(drop=True)
+    frame["mentions"] = frame["mentions"].astype("int64")
+    return frame, counts
+
+
+def _read(path: Path, names: list[str], delimiter: str = ",") -> Any:
     import pyarrow as pa
 
     suffix = path.suffix.lower()
@@ -138,25 +243,44 @@ def _read(path: Path, names: list[str]) -> Any:
     elif suffix == ".csv":
         import pyarrow.csv as pcsv
 
-        strings = {n: pa.string() for n in names if n not in ("score", "mentions")}
-        table = pcsv.read_csv(
-            path,
-            convert_options=pcsv.ConvertOptions(
-                include_columns=names, column_types={**strings, "score": pa.float64(), "mentions": pa.int64()}
-            ),
-        )
+        types = {n: pa.float64() if n in NUMBERS else pa.string() for n in names}
+        parse = pcsv.ParseOptions(delimiter=delimiter)
+        try:
+            table = pcsv.read_csv(
+                path,
+                parse_options=parse,
+                convert_options=pcsv.ConvertOptions(include_columns=names, column_types=types),
+            )
+        except pa.ArrowInvalid as err:  # a number column holding text: read it as text, to be counted out
+            logger.info("%s: reading the numbers as text (%s)", path, err)
+            strings = pcsv.ConvertOptions(include_columns=names, column_types=dict.fromkeys(names, pa.string()))
+            return _numbers(pcsv.read_csv(path, parse_options=parse, convert_options=strings).to_pandas())
     else:
         table = _read_jsonl(path, names)
     return table.to_pandas(strings_to_categorical=True, self_destruct=True)
 
 
+def _numbers(frame: Any) -> Any:
+    """``frame`` with its :data:`NUMBERS` as float64 (NaN where not a number), its text as categoricals."""
+    pd = need_pandas()
+    for n in frame.columns:
+        if n in NUMBERS:
+            try:
+                frame[n] = pd.to_numeric(frame[n].astype(object), errors="coerce").astype(float)
+            except TypeError:  # lists, objects
+                frame[n] = frame[n].map(_number).astype(float)
+        else:
+            frame[n] = frame[n].map(_text_or_none).astype("category")
+    return frame
+
+
 def _read_jsonl(path: Path, names: list[str]) -> Any:
-    """Only ``names`` parsed, as strings but for score and mentions; a kept field of another type
-    (numbers, lists) falls back to pandas, a chunk at a time."""
+    """Only ``names`` parsed, as strings but for the numbers (float64); a kept field of another
+    type (numbers, lists), or a number column holding text, falls back to pandas, a chunk at a time."""
     import pyarrow as pa
     import pyarrow.json as pjson
 
-    types = {n: pa.string() for n in names} | {"score": pa.float64(), "mentions": pa.int64()}
+    types = {n: pa.float64() if n in NUMBERS else pa.string() for n in names}
     schema = pa.schema([(n, types[n]) for n in names])
     options = pjson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
     try:
@@ -167,13 +291,16 @@ def _read_jsonl(path: Path, names: list[str]) -> Any:
     chunks = []
     with pd.read_json(path, lines=True, chunksize=200_000, dtype=False) as reader:
         for chunk in reader:
-            chunk = chunk[names].copy()
-            for n in names:
-                if n not in ("score", "mentions"):
-                    chunk[n] = chunk[n].map(_text_or_none).astype("category")
-            chunks.append(chunk)
+            chunks.append(_numbers(chunk.reindex(columns=names).copy()))
     frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=names)
     return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value) if not isinstance(value, bool) else float("nan")
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def _text_or_none(value: Any) -> str | None:
