@@ -292,3 +292,22 @@ def test_language_detection_loads_and_runs_without_the_network():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['de', 'en', 'de']"
+
+
+def test_the_subject_of_the_headline_is_more_salient_than_a_passing_name(tiny_classifier):
+    from newsstance.articles.salience import WEIGHTS
+
+    text = (
+        "Sarah Mitchell wins the city vote\n\n"
+        "Sarah Mitchell won the vote on Tuesday. She thanked her staff.\n\n"
+        "The count was slow. Mitchell said the result was clear.\n\n"
+        "Officials praised the work of David Miller, a clerk."
+    )
+    a = tiny_classifier.analyze(text)
+    salience = {x.name: x.salience for x in a.actors}
+    assert salience["Sarah Mitchell"] > salience["David Miller"] > 0
+    assert salience["Sarah Mitchell"] >= WEIGHTS["mentions"] + WEIGHTS["lead"]  # the most mentioned, in the lead
+    assert salience["David Miller"] < WEIGHTS["lead"]  # one mention, after the lead, not a subject
+    rows = {r["actor"]: r["salience"] for r in a.to_records("article")}
+    assert rows == salience and all(0 <= v <= 1 for v in rows.values())
+    assert "salience" not in a.to_records("passage")[0]

@@ -22,6 +22,7 @@ BENCHMARKS = {
     "score",
     "huge",
     "language",
+    "salience",
     "speed",
     "report",
     "scaleout",

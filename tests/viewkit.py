@@ -135,7 +135,7 @@ def score_rows(level: str = "article") -> list[dict]:
         row = {"id": aid, "actor": actor, "actor_type": kind, "label": label, "score": score, "p_negative": p_neg,
                "p_neutral": 1 - p_neg - p_pos, "p_positive": p_pos, "mentions": mentions}  # fmt: skip
         if level == "article":
-            row["sentences"] = 1
+            row |= {"sentences": 1, "salience": 0.5}
         elif level == "passage":
             row |= {"sentences": 1, "passage_index": i % 2, "start": 0, "end": 10}
         else:

@@ -32,13 +32,14 @@ from .actors import (
     name_entities,
     place_if_named_so,
 )
-from .given import given_actors, join_full_names, type_by_grammar
 from .coref import Link, resolve
-from .language import ENGLISH, LanguageWarning, check_languages, detect_language
+from .given import given_actors, join_full_names, type_by_grammar
+from .language import ENGLISH, LanguageWarning, check_languages, detect_language, other_languages
 from .nlp import load_pipeline
 from .parsing import Parse, parse
 from .progress import Bars, Progress
 from .rows import LEVELS, check_level, columns, frame, make_row
+from .salience import saliences
 
 __all__ = ["LEVELS", "ActorStance", "ArticleAnalysis", "Classifies", "MentionStance", "Passage", "analyze_many"]
 
@@ -72,6 +73,7 @@ class Actor:
     type: str
     mentions: tuple[Span, ...]
     mention_types: tuple[str, ...]  # per mention: "name", "pronoun" or "nominal"
+    salience: float = 0.0  # how central to the article, in [0, 1] (newsstance.articles.salience)
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class ActorStance:
     passage_index: int | None = None
     start: int | None = None
     end: int | None = None
+    salience: float | None = None  # the actor's salience in the article (article level only)
 
 
 @dataclass(frozen=True, repr=False)
@@ -158,6 +161,8 @@ class ArticleAnalysis:
             }
             if level == "passage":
                 values |= {"passage_index": r.passage_index, "start": r.start, "end": r.end}
+            else:
+                values["salience"] = r.salience
             out.append(make_row(level, values))
         return out
 
@@ -284,7 +289,7 @@ def analyze_many(
     other = [(n, code) for n, code in enumerate(found) if code is not None and code not in accepted]
     if other:
         # stacklevel: the caller of clf.analyze / clf.analyze_many
-        warnings.warn(_other_languages(other, len(texts), accepted), LanguageWarning, stacklevel=3)
+        warnings.warn(other_languages(other, len(texts), accepted), LanguageWarning, stacklevel=3)
     report = Bars(progress) if show_progress_bar else progress
     try:
         parsed, drafts = read_actors(texts, actors, batch_size, entity_types, nlp, coreference, report)
@@ -307,16 +312,6 @@ def _checked_texts(texts: Sequence[str]) -> list[str]:
         if not isinstance(t, str):
             raise TypeError(f"text {n} must be a str, got {type(t).__name__}; decode bytes first")
     return texts
-
-
-def _other_languages(other: list[tuple[int, str]], n: int, accepted: tuple[str, ...]) -> str:
-    shown = ", ".join(f"text {i} ({code})" for i, code in other[:5]) + (", …" if len(other) > 5 else "")
-    wanted = "English" if accepted == ENGLISH else f"in {', '.join(accepted)}"
-    return (
-        f"{len(other)} of {n} texts {'is' if len(other) == 1 else 'are'} not {wanted}: {shown}; newsstance reads "
-        f"English, so their actors and stances are unreliable. Pass languages=None (or the languages you accept, "
-        f"e.g. languages=['en', '{other[0][1]}']) to analyse them without this warning"
-    )
 
 
 def _pairs(texts: list[str], parsed: list[Parse], drafts: list[list[ActorDraft]]) -> tuple[list[_Pair], list]:
@@ -363,9 +358,10 @@ def _assemble(
 ) -> ArticleAnalysis:
     flat = [s for sents in parsed.sentences for s in sents]
     passages = tuple(Passage(j, s, e, tuple(parsed.sentences[j])) for j, (s, e) in enumerate(parsed.passages))
+    weights = saliences(drafts, parsed.passages, parsed.docs)
     actors = tuple(
-        Actor(d.name, d.type, tuple((m.start, m.end) for m in d.mentions), tuple(m.kind for m in d.mentions))
-        for d in drafts
+        Actor(d.name, d.type, tuple((m.start, m.end) for m in d.mentions), tuple(m.kind for m in d.mentions), w)
+        for d, w in zip(drafts, weights)
     )
     mentions, by_passage, by_article = [], defaultdict(list), defaultdict(list)
     for pair, stance in results:
@@ -388,6 +384,7 @@ def _assemble(
             passage.index if passage else None,
             passage.start if passage else None,
             passage.end if passage else None,
+            None if passage else actors[a].salience,
         )
 
     passage_stances = tuple(summary(a, rows, passages[j]) for (j, a), rows in sorted(by_passage.items()))

@@ -87,3 +87,14 @@ def check_languages(languages: Sequence[str] | None) -> tuple[str, ...] | None:
             "(639-3 where a language has no 639-1 code)"
         )
     return codes
+
+
+def other_languages(other: list[tuple[int, str]], n: int, accepted: tuple[str, ...]) -> str:
+    """The warning for texts ``other`` (index, code) of ``n`` that are not in ``accepted``."""
+    shown = ", ".join(f"text {i} ({code})" for i, code in other[:5]) + (", …" if len(other) > 5 else "")
+    wanted = "English" if accepted == ENGLISH else f"in {', '.join(accepted)}"
+    return (
+        f"{len(other)} of {n} texts {'is' if len(other) == 1 else 'are'} not {wanted}: {shown}; newsstance reads "
+        f"English, so their actors and stances are unreliable. Pass languages=None (or the languages you accept, "
+        f"e.g. languages=['en', '{other[0][1]}']) to analyse them without this warning"
+    )

@@ -25,7 +25,7 @@ _STANCE: tuple[tuple[str, type], ...] = (
     ("mentions", int),
 )
 SCHEMA: dict[str, tuple[tuple[str, type], ...]] = {
-    "article": (("actor", str), ("actor_type", str), *_STANCE, ("sentences", int)),
+    "article": (("actor", str), ("actor_type", str), *_STANCE, ("sentences", int), ("salience", float)),
     "passage": (
         ("actor", str),
         ("actor_type", str),

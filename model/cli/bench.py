@@ -37,6 +37,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     _add_scaleout(benches)
     _add_adversarial(benches)
     _add_linking(benches)
+    _add_salience(benches)
     _add_aggregation(benches)
     _add_ensemble(benches)
     _add_train_step(benches)
@@ -242,6 +243,26 @@ def run_linking(args: argparse.Namespace) -> int:
     print(summary(result))
     if args.out:
         Path(args.out).write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return EXIT_OK
+
+
+def _add_salience(sub: argparse._SubParsersAction) -> None:
+    p = add_command(
+        sub,
+        "salience",
+        run_salience,
+        "how well salience picks out the main actors of the identity seed corpus (no model)",
+    )
+    p.add_argument("--folder", default=None, help="a folder of articles and identity gold (default: seeds/identity)")
+
+
+def run_salience(args: argparse.Namespace) -> int:
+    from newsstance.eval.salience import measure, summary
+
+    result = measure(*([args.folder] if args.folder else []))
+    print(summary(result))
+    for row in result["per_article"]:
+        print(f"  {row['article']}: most salient {row['most_salient']!r}; main {row['main']}")
     return EXIT_OK
 
 
