@@ -234,3 +234,50 @@ def test_a_given_type_is_case_folded_to_one_of_the_actor_types():
 def test_every_field_of_a_given_actor_is_checked(spec, error, message):
     with pytest.raises(error, match=message):
         given_actors([spec])
+
+
+def test_a_name_with_a_particle_stays_one_person_and_its_short_forms_join_it():
+    text = (
+        "Ursula von der Leyen spoke in Brussels. Von der Leyen said von der Leyen would stay. "
+        "Luiz Inacio Lula da Silva replied, and Lula left."
+    )
+    found, actors = _actors(
+        text,
+        ("Ursula von der", "PERSON"),
+        ("Leyen", "GPE"),
+        ("Brussels", "GPE"),
+        ("Von der Leyen", "ORG"),
+        ("Luiz Inacio Lula da Silva", "PERSON"),
+        ("Lula", "PERSON"),
+    )
+    assert found["Ursula von der Leyen"] == ["Ursula von der Leyen", "Von der Leyen", "von der Leyen"]
+    assert found["Luiz Inacio Lula da Silva"] == ["Luiz Inacio Lula da Silva", "Lula"]
+    assert {a.name: a.type for a in actors}["Ursula von der Leyen"] == "PERSON"
+
+
+def test_a_particle_inside_an_organisation_name_leaves_it_an_organisation():
+    text = "Banco do Brasil raised its rates."
+    found, actors = _actors(text, ("Banco do Brasil", "ORG"))
+    assert found == {"Banco do Brasil": ["Banco do Brasil"]} and actors[0].type == "ORG"
+
+
+def test_a_dateline_is_not_an_actor():
+    text = (
+        "WASHINGTON — The Senate met. Critics in Washington said the Senate was slow.\n\n"
+        "RIO DE JANEIRO, March 3 — Rain."
+    )
+    found, _ = _actors(text, ("WASHINGTON", "GPE"), ("Senate", "ORG"), ("Washington", "GPE"), ("RIO DE JANEIRO", "GPE"))
+    assert found == {"Senate": ["Senate", "Senate"], "Washington": ["Washington"]}
+
+
+def test_a_nationality_said_of_things_is_not_an_actor_but_a_government_is():
+    spacy = pytest.importorskip("spacy")
+    from newsstance.articles.names import adjective_groups
+    from newsstance.articles.nlp import load_pipeline
+
+    text = "The German government said European cars and American officials were late."
+    doc = load_pipeline()(text)
+    norp = [(e.start_char, e.end_char, "NORP") for e in doc.ents if e.label_ == "NORP"]
+    assert {text[s:e] for s, e, _ in norp} == {"German", "European", "American"}, "the tagger changed"
+    assert {text[s:e] for s, e in adjective_groups([(0, doc)], norp)} == {"European", "American"}
+    assert spacy

@@ -23,6 +23,7 @@ BENCHMARKS = {
     "huge",
     "language",
     "salience",
+    "actors",
     "speed",
     "report",
     "scaleout",
@@ -152,3 +153,18 @@ def test_the_data_folder_default_is_written_once():
         if default in line
     ]
     assert len(hits) == 1 and hits[0].startswith("eval/corpora.py:"), hits
+
+
+@pytest.mark.slow
+def test_a_reader_that_goes_away_ends_the_command_quietly():
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "newsstance", "bench", "actors"]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "HF_HUB_OFFLINE": "1"}
+    )
+    proc.stdout.readline()
+    proc.stdout.close()  # as `| head -1` does
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 141 and b"Broken pipe" not in err and b"Traceback" not in err

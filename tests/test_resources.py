@@ -83,3 +83,17 @@ def test_no_resource_sentence_comes_from_the_real_corpora():
         for e in read_examples(p)
     }  # fmt: skip
     assert not ours & theirs
+
+
+def test_every_span_of_the_identity_seed_gold_is_its_text():
+    folder = Path(__file__).resolve().parents[1] / "seeds" / "identity"
+    golds = sorted(folder.glob("*.gold.json"))
+    assert len(golds) == 9
+    for path in golds:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        text = (folder / gold["article"]).read_text(encoding="utf-8")
+        spans = [(s, e, t) for a in gold["actors"] for s, e, t in a["names"]]
+        spans += [(m["start"], m["end"], m["text"]) for a in gold["actors"] for m in a["mentions"]]
+        spans += [(s, e, t) for s, e, t, *_ in gold["not_actors"] + gold["not_actor_pronouns"]]
+        assert spans and all(text[s:e] == t for s, e, t in spans), path.name
+        assert {a["type"] for a in gold["actors"]} <= {"PERSON", "ORG", "GPE", "NORP"}

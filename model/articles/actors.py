@@ -37,7 +37,7 @@ from typing import Any
 from ..encoding import Span
 from .gender import first_name_gender
 from .lexicon import COUNTRY_ALIASES, FUNCTION_WORDS, PERSON_TITLES, TITLES
-from .names import missed_persons, parsed_persons
+from .names import adjective_groups, datelines, missed_persons, parsed_persons, particle_names
 from .spans import SpanSet
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP")
@@ -196,8 +196,15 @@ def build_actors(
 ) -> list[ActorDraft]:
     """Actors from NER entities ``(start, end, label)`` of ``text`` (rules in the module docstring);
     ``docs``, the text's spaCy documents with their offsets, add the names found on the parse."""
-    entities = [e for e in entities if e[2] in types]
+    docs = list(docs)
+    dated = SpanSet(datelines(text) + adjective_groups(docs, list(entities)))
+    entities = [e for e in entities if e[2] in types and not dated.overlaps(e[0], e[1])]
     if "PERSON" in types:
+        particles = particle_names(text, entities)
+        if particles:
+            joined = SpanSet(particles)
+            entities = [e for e in entities if not joined.overlaps(e[0], e[1])]
+            entities += [(s, e, "PERSON") for s, e in particles]
         entities += name_entities(text, entities, docs)
     candidates = []
     for start, end, label in entities:
@@ -210,8 +217,8 @@ def build_actors(
         form = cand.text(text)
         key = key_of(form, cand.label)
         actor = by_key.get(key)
-        if actor is None and len(form.split()) == 1:
-            actor = _actor_with_word(by_key, key)
+        if actor is None:
+            actor = _actor_with_word(by_key, key, cand.label)
         if actor is None:
             actor = by_key[key] = ActorDraft()
         by_key.setdefault(key, actor)
@@ -277,12 +284,26 @@ def find_mentions(text: str, actors: Sequence[ActorDraft], entities: Mapping[Spa
                     actor.labels.setdefault(actor.name, Counter())[m.label] += 1
 
 
-def _actor_with_word(by_key: dict[str, ActorDraft], key: str) -> ActorDraft | None:
-    """The person whose full name ends with ``key``, else the organisation whose name starts with it."""
+def _actor_with_word(by_key: dict[str, ActorDraft], key: str, label: str = "") -> ActorDraft | None:
+    """The person whose longer name ends with the words of ``key`` ("Maduro", "von der Leyen");
+    else, for a one-word PERSON mention, the one person whose name holds it as an earlier part
+    ("Lula" of "Luiz Inacio Lula da Silva"); else, for a one-word mention that is no nationality
+    or place, the one organisation whose name starts with it (not "European" for the European
+    Commission)."""
     actors = _unique(by_key.values())
-    for actor in actors:
-        if actor.is_person() and any(len(f.split()) > 1 and fold(f.split()[-1]) == key for f in actor.forms):
+    words = key.split()
+    persons = [a for a in actors if a.is_person()]
+    for actor in persons:
+        if any(len(f.split()) > len(words) and fold(f).split()[-len(words) :] == words for f in actor.forms):
             return actor
+    if len(words) != 1:
+        return None
+    if label == "PERSON":
+        holding = [a for a in persons if any(words[0] in fold(f).split()[:-1] for f in a.forms if len(f.split()) > 2)]
+        if len(holding) == 1:
+            return holding[0]
+    if label in ("NORP", "GPE"):
+        return None
     orgs = [
         a for a in actors if a.type == "ORG" and any(len(f.split()) > 1 and fold(f.split()[0]) == key for f in a.forms)
     ]

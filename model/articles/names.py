@@ -57,6 +57,71 @@ NOT_SURNAMES = set(
 """Capitalised words that stand before reporting verbs or after "and" without being names."""
 
 
+_NAME_WORD = r"[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?"
+_PARTICLE = r"(?:von der|von dem|van der|van den|von|van|de la|de los|de|da|das|dos|do|du|del|della|di|bin|ibn|bint)"
+_GERMANIC = r"[Vv]an der\s+|[Vv]on der\s+|[Vv]an\s+|[Vv]on\s+"
+_PARTICLE_NAME = re.compile(
+    rf"\b(?:(?P<first>(?:{_NAME_WORD}\s+)+)|(?P<germanic>{_GERMANIC})|(?<![A-Za-z]\s))"
+    rf"(?P<rest>(?(germanic)|{_PARTICLE}\s+){_NAME_WORD}(?:\s+{_PARTICLE}\s+{_NAME_WORD})*)"
+)
+_ARABIC_ARTICLE = re.compile(rf"\b(?:{_NAME_WORD}\s+)*(?:al|el)-{_NAME_WORD}")
+
+
+def particle_names(text: str, entities: Sequence[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Spans of names with particles, which NER cuts or mislabels ("Ursula von der" PERSON and
+    "Leyen" GPE): a name, a particle (von der, van, de, da, dos, bin, ...) and a capitalised
+    word ("Luiz Inacio Lula da Silva", "Marcus van Loon"); a lower-case particle and a name on
+    their own ("da Silva", "von der Leyen"), or "Von der" / "Van" at a sentence start. With a
+    capitalised word before the particle, only where a PERSON entity overlaps the span, so that
+    "Banco do Brasil" stays an organisation; "al-"/"el-" names likewise."""
+    persons = SpanSet((s, e) for s, e, label in entities if label == "PERSON")
+    found = []
+    for m in _PARTICLE_NAME.finditer(text):
+        if m.group("first") is None and m.group("germanic") is None and not re.match(_PARTICLE, m.group("rest")):
+            continue
+        if m.group("first") is not None and not persons.overlaps(m.start(), m.end()):
+            continue
+        if m.group("first") is not None and not re.search(rf"\s{_PARTICLE}\s", m.group()):
+            continue
+        found.append((m.start(), m.end()))
+    for m in _ARABIC_ARTICLE.finditer(text):
+        if persons.overlaps(m.start(), m.end()):
+            found.append((m.start(), m.end()))
+    return found
+
+
+_DATELINE = re.compile(r"(?m)^[ \t]*([A-Z][A-Z .'’-]*[A-Z])(?:,[^\n—–]{0,40})?\s+[—–-]{1,2}\s")
+
+
+def datelines(text: str) -> list[tuple[int, int]]:
+    """The place names of datelines, in capitals at the start of a paragraph before a dash
+    ("WASHINGTON — ", "RIO DE JANEIRO, March 3 — "): where a story was filed, not an actor."""
+    return [m.span(1) for m in _DATELINE.finditer(text)]
+
+
+_INSTITUTIONS = frozenset(
+    ("government", "administration", "authorities", "military", "army", "navy", "forces", "parliament")
+    + ("cabinet", "ministry", "embassy", "regime", "police", "governments", "ministries", "embassies")
+)
+
+
+def adjective_groups(
+    docs: Iterable[tuple[int, Any]], entities: Sequence[tuple[int, int, str]]
+) -> list[tuple[int, int]]:
+    """NORP entities used as adjectives ("European cars", "American officials", "Russian
+    attacks"): each of their words modifies a noun (``amod``) that is not an institution (the
+    "German government" stays). A nationality said of a thing or a crowd is not an actor."""
+    docs = list(docs)
+    found = []
+    for start, end, label in entities:
+        if label != "NORP":
+            continue
+        tokens = [t for offset, doc in docs for t in doc if start <= offset + t.idx < end]
+        if tokens and all(t.dep_ == "amod" and t.head.lower_ not in _INSTITUTIONS for t in tokens):
+            found.append((start, end))
+    return found
+
+
 def missed_persons(text: str, entities: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """PERSON candidates ``(start, end, "PERSON")`` that no NER entity covers."""
     taken = SpanSet((s, e) for s, e, _ in entities)

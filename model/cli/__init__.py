@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -83,6 +84,9 @@ def _dispatch(args: argparse.Namespace) -> int:
             traceback.print_exc()
         print(f"{where}: error: {_one_line(err)}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader of our output went away (`newsstance bench actors | head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141
     except OSError as err:  # the machine, not the command: a full disk, a read-only folder, permissions
         if args.verbose:
             traceback.print_exc()

@@ -38,6 +38,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     _add_adversarial(benches)
     _add_linking(benches)
     _add_salience(benches)
+    _add_actors(benches)
     _add_aggregation(benches)
     _add_ensemble(benches)
     _add_train_step(benches)
@@ -263,6 +264,26 @@ def run_salience(args: argparse.Namespace) -> int:
     print(summary(result))
     for row in result["per_article"]:
         print(f"  {row['article']}: most salient {row['most_salient']!r}; main {row['main']}")
+    return EXIT_OK
+
+
+def _add_actors(sub: argparse._SubParsersAction) -> None:
+    p = add_command(
+        sub,
+        "actors",
+        run_actors,
+        "how well article reading builds actors (split, merged, false, typed) on the identity seed corpus (no model)",
+    )
+    p.add_argument("--folder", default=None, help="a folder of articles and identity gold (default: seeds/identity)")
+
+
+def run_actors(args: argparse.Namespace) -> int:
+    from newsstance.eval.identity import measure, summary
+
+    result = measure(*([args.folder] if args.folder else []))
+    print(summary(result))
+    for w in result["wrong"]:
+        print("  " + json.dumps(w, ensure_ascii=False))
     return EXIT_OK
 
 
