@@ -16,6 +16,7 @@ A sentence is one NewsMTSC line, so links here never cross a sentence.
 from __future__ import annotations
 
 import json
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 
 from newsstance.articles.analysis import read_actors
 from newsstance.articles.coref import PRONOUNS, resolve
+from newsstance.articles.given import ActorWarning
 
 from .corpora import resolve_data_dir
 
@@ -82,7 +84,9 @@ def pronoun_links(
         unhandled += sum(entry["other"] for _, entry in s["targets"])
         given = [{"name": n, "type": "PERSON"} if typed else n for n in names]
         try:
-            (parse,), (actors,) = read_actors([s["text"]], given, batch_size, coreference=None)
+            with warnings.catch_warnings():  # gold targets may name one person twice, as given
+                warnings.simplefilter("ignore", ActorWarning)
+                (parse,), (actors,) = read_actors([s["text"]], given, batch_size, coreference=None)
         except ValueError:
             continue
         for link in resolve(s["text"], actors, parse):
