@@ -44,14 +44,17 @@ def load(
     backend: str = "auto",
     threads: int | None = None,
 ) -> StanceClassifier:
-    """Load a stance model: the shipped default when ``path`` is None, else a model directory.
+    """Load a stance model: the shipped default when ``path`` is None or ``"default"`` (as
+    ``--model default`` on the command line; a folder of that name comes first), else a model
+    directory.
 
     ``backend`` is ``auto`` (the fastest that passed the model's accuracy check), ``torch``,
     ``openvino-int8`` or ``onnx-int8``; ``threads`` sets the CPU threads.
     """
     from .classifier import StanceClassifier
 
-    path = path if path is not None else default_model_path()
+    if path is None or (str(path) == "default" and not Path(path).is_dir()):
+        path = default_model_path()
     return StanceClassifier.from_pretrained(path, device=device, backend=backend, threads=threads)
 
 

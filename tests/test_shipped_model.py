@@ -152,3 +152,13 @@ def test_reference_seed_article(clf):
     for name in ("Juan Guaido", "Nicolas Maduro", "Carlos Vecchio", "Craig Faller", "Trump", "United States"):
         assert names.count(name) == 1, f"{name} in {names}"
     assert analysis.stance_of("Nicolas Maduro").label == "negative"
+
+
+def test_default_names_the_shipped_model_in_python_as_on_the_command_line(clf, tmp_path, monkeypatch):
+    from newsstance.settings import default_model_path
+
+    assert newsstance.load("default", backend="torch").model_dir == default_model_path()
+    (tmp_path / "default").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError):  # a folder of that name is what the caller means
+        newsstance.load("default")
