@@ -79,6 +79,94 @@ def measure(folder: str | Path = FOLDER) -> dict[str, Any]:
     }
 
 
+def group_pronouns(folder: str | Path = FOLDER) -> dict[str, Any]:
+    """it/its/they/their links against the identity gold: a link is right when the gold lists
+    its span under the gold actor its found actor matches, wrong when it lists it under another
+    actor or as a pronoun of no actor, and unjudged otherwise (counted as wrong). Recall: the
+    gold's it/its/they/their mentions of ORG, GPE and NORP actors that are linked right."""
+    from newsstance.articles.groups import PLURAL, SINGULAR
+
+    folder = Path(folder)
+    golds = [json.loads(g.read_text(encoding="utf-8")) for g in sorted(folder.glob("*.gold.json"))]
+    texts = [(folder / g["article"]).read_text(encoding="utf-8") for g in golds]
+    _, drafts = read_actors(texts, None)
+    words = SINGULAR | PLURAL
+    right = wrong = unjudged = gold_total = 0
+    misses = []
+    for gold, text, actors in zip(golds, texts, drafts):
+        spans = [[(s, e) for s, e, _ in a["names"]] for a in gold["actors"]]
+        owner = {(m["start"], m["end"]): i for i, a in enumerate(gold["actors"]) for m in a["mentions"]}
+        nobody = {(s, e) for s, e, *_ in gold.get("not_actor_pronouns", [])}
+        wanted = {
+            (m["start"], m["end"]): i
+            for i, a in enumerate(gold["actors"])
+            if a["type"] in ("ORG", "GPE", "NORP")
+            for m in a["mentions"]
+            if m["text"].lower() in words
+        }
+        gold_total += len(wanted)
+        for actor in actors:
+            names = [(m.start, m.end) for m in actor.mentions if m.kind == "name"]
+            hit = [i for i, g in enumerate(spans) if any(_overlaps(g, s, e) for s, e in names)]
+            for m in actor.mentions:
+                if m.kind != "pronoun" or text[m.start : m.end].lower() not in words:
+                    continue
+                key = (m.start, m.end)
+                if key in owner and len(hit) == 1 and owner[key] == hit[0]:
+                    right += 1
+                elif key in owner or key in nobody:
+                    wrong += 1
+                    misses.append({"article": gold["article"], "pronoun": text[m.start : m.end], "start": m.start,
+                                   "linked_to": actor.name})  # fmt: skip
+                else:
+                    unjudged += 1
+    links = right + wrong + unjudged
+    return {
+        "links": links,
+        "right": right,
+        "wrong": wrong,
+        "unjudged": unjudged,
+        "precision": right / links if links else float("nan"),
+        "recall": right / gold_total if gold_total else float("nan"),
+        "gold": gold_total,
+        "wrong_links": misses,
+    }
+
+
+SEEDS = FOLDER.parent
+
+
+def seed_group_pronouns(folder: str | Path = SEEDS) -> dict[str, Any]:
+    """it/its/they/their links on the seed articles with mention gold (``seeds/*.gold.json``): a
+    link is right when the gold lists its span under the actor of that name; recall over the
+    gold's it/its/they/their mentions."""
+    from newsstance.articles.groups import PLURAL, SINGULAR
+
+    folder = Path(folder)
+    golds = [json.loads(f.read_text(encoding="utf-8")) for f in sorted(folder.glob("*.gold.json"))]
+    golds = [g for g in golds if any("mentions" in a for a in g["actors"])]
+    texts = [(folder / g["article"]).read_text(encoding="utf-8") for g in golds]
+    _, drafts = read_actors(texts, None)
+    words = SINGULAR | PLURAL
+    right = links = total = 0
+    for gold, text, actors in zip(golds, texts, drafts):
+        named = {(m["start"], m["end"]): a["name"] for a in gold["actors"] for m in a.get("mentions", [])}
+        total += sum(text[s:e].lower() in words for s, e in named)
+        for actor in actors:
+            for m in actor.mentions:
+                if m.kind == "pronoun" and text[m.start : m.end].lower() in words:
+                    links += 1
+                    right += named.get((m.start, m.end)) == actor.name
+    return {
+        "articles": len(golds),
+        "links": links,
+        "right": right,
+        "precision": right / links if links else float("nan"),
+        "recall": right / total if total else float("nan"),
+        "gold": total,
+    }
+
+
 def summary(result: dict[str, Any]) -> str:
     c = result["counts"]
     return (

@@ -311,3 +311,17 @@ def test_the_subject_of_the_headline_is_more_salient_than_a_passing_name(tiny_cl
     rows = {r["actor"]: r["salience"] for r in a.to_records("article")}
     assert rows == salience and all(0 <= v <= 1 for v in rows.values())
     assert "salience" not in a.to_records("passage")[0]
+
+
+def test_it_and_they_take_an_organisation_or_group_subject_and_nothing_else(tiny_classifier):
+    def mentions(text):
+        return {a.name: [text[s:e] for s, e in a.mentions] for a in tiny_classifier.analyze(text).actors}
+
+    text = "The Coastal Freight Authority said on Monday that it would raise its fees."
+    assert mentions(text)["Coastal Freight Authority"] == ["Coastal Freight Authority", "it", "its"]
+    text = "Republicans said they would vote against the bill."
+    assert mentions(text)["Republicans"] == ["Republicans", "they"]
+    text = "The Coastal Freight Authority said the plan was late, but said it would pass."
+    assert mentions(text)["Coastal Freight Authority"] == ["Coastal Freight Authority"]  # "the plan" stands between
+    text = "The talks with Germany stalled because they lacked a mandate."
+    assert mentions(text)["Germany"] == ["Germany"]  # the subject is no actor

@@ -5,8 +5,9 @@ English coreference weights (coreferee's model lives only in its source reposito
 and maverick download theirs from the Hugging Face hub), and the data we may train on marks
 pronouns of one target per sentence only, so the rules below are the resolver:
 
-* **Pronouns** he / him / his / himself and she / her / hers / herself link to PERSON actors.
-  They/their/it/its are not linked (see the README for why).
+* **Pronouns** he / him / his / himself and she / her / hers / herself link to PERSON actors;
+  it / its / they / their to organisations, countries and groups by one rule of their own
+  (:mod:`newsstance.articles.groups`).
 * **Role nouns** ("the president", "the senator", "the minister", "the company", "the
   ministry", "the party", ...) link to the actor introduced with that title or role: a title
   right before its name ("President Trump", "Transport Minister Ilse Marant"), an apposition
@@ -33,6 +34,7 @@ from typing import Any
 
 from .actors import ActorDraft
 from .gender import first_name_gender, name_title_gender, title_gender
+from .groups import group_links
 from .parsing import Parse
 from .spans import SpanSet
 
@@ -96,8 +98,12 @@ class Link:
 
 
 def resolve(text: str, actors: Sequence[ActorDraft], parse: Parse) -> list[Link]:
-    """The pronouns and role nouns of ``text`` that refer, without doubt, to one of ``actors``."""
-    return _Resolver(text, actors, parse).run()
+    """The pronouns and role nouns of ``text`` that refer, without doubt, to one of ``actors``:
+    he/she and role nouns here, then it/its/they/their (:mod:`newsstance.articles.groups`)."""
+    links = _Resolver(text, actors, parse).run()
+    for i, start, end in group_links(actors, parse, [(link.actor, link.start, link.end) for link in links]):
+        links.append(Link(i, start, end, "pronoun", "group subject"))
+    return sorted(links, key=lambda link: link.start)
 
 
 class _Resolver:

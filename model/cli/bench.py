@@ -272,18 +272,35 @@ def _add_actors(sub: argparse._SubParsersAction) -> None:
         sub,
         "actors",
         run_actors,
-        "how well article reading builds actors (split, merged, false, typed) on the identity seed corpus (no model)",
+        "how well article reading builds actors and links it/they, on the identity seed corpus (no model)",
     )
     p.add_argument("--folder", default=None, help="a folder of articles and identity gold (default: seeds/identity)")
 
 
 def run_actors(args: argparse.Namespace) -> int:
-    from newsstance.eval.identity import measure, summary
+    from newsstance.eval.identity import group_pronouns, measure, summary
 
-    result = measure(*([args.folder] if args.folder else []))
+    folder = [args.folder] if args.folder else []
+    result = measure(*folder)
     print(summary(result))
     for w in result["wrong"]:
         print("  " + json.dumps(w, ensure_ascii=False))
+    p = group_pronouns(*folder)
+    print(
+        f"it/its/they/their links: precision {p['precision']:.3f} ({p['right']} right, {p['wrong']} wrong, "
+        f"{p['unjudged']} not in the gold, counted wrong), recall {p['recall']:.3f} ({p['right']} of {p['gold']})"
+    )
+    for w in p["wrong_links"]:
+        print("  " + json.dumps(w, ensure_ascii=False))
+    if not args.folder:
+        from newsstance.eval.identity import seed_group_pronouns
+
+        q = seed_group_pronouns()
+        print(
+            f"it/its/they/their links on the {q['articles']} seed articles with mention gold: precision "
+            f"{q['precision']:.3f} ({q['right']} of {q['links']}), "
+            f"recall {q['recall']:.3f} ({q['right']} of {q['gold']})"
+        )
     return EXIT_OK
 
 
