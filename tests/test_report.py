@@ -331,3 +331,19 @@ def test_the_note_of_rows_left_out_is_escaped_text(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert "&lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page
     assert "1 row left out: score outside [−1, 1] (1)" in _text(page)
+
+
+def test_the_report_sorts_by_salience_when_asked_and_leaves_out_bad_salience(tmp_path):
+    rows = [_row("Often", 0.1, mentions=9, salience=0.2), _row("Often", 0.2, mentions=9, salience=0.3)]
+    rows += [_row("Central", -0.4, mentions=2, salience=0.9), _row("Central", -0.2, mentions=2, salience=0.8)]
+    rows += [_row("Broken", 0.0, salience=1.5)]
+    path = write_rows(rows, tmp_path / "s.jsonl")
+    by_mentions, by_salience = tmp_path / "m.html", tmp_path / "s.html"
+    assert main(["report", str(path), "-o", str(by_mentions)]) == 0
+    assert main(["report", str(path), "-o", str(by_salience), "--sort", "salience"]) == 0
+    first = [_text(p.read_text()).find(name) for p in (by_mentions, by_salience) for name in ("Often", "Central")]
+    assert first[0] < first[1] and first[3] < first[2]  # Often first by mentions, Central first by salience
+    assert "most salient first" in _text(by_salience.read_text())
+    assert "salience outside [0, 1] (1)" in _text(by_mentions.read_text()) and "Broken" not in by_mentions.read_text()
+    plain = write_rows([{k: v for k, v in r.items() if k != "salience"} for r in rows[:2]], tmp_path / "p.jsonl")
+    assert main(["report", str(plain), "-o", str(tmp_path / "x.html"), "--sort", "salience"]) == 2

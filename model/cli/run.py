@@ -201,11 +201,18 @@ def add_report(sub: argparse._SubParsersAction) -> None:
     p.add_argument("inputs", nargs="+", metavar="SCORES", help="output of newsstance score: .jsonl, .csv or .parquet")
     p.add_argument("--by", action="append", help="kept field(s) to break down by, e.g. outlet,date (default: both)")
     p.add_argument("--top", type=int, default=15, help="how many of the most mentioned actors to show")
+    p.add_argument(
+        "--sort",
+        choices=["mentions", "salience"],
+        default="mentions",
+        help="show first the actors most mentioned, or most salient (mean salience of their article rows)",
+    )
 
 
 def run_report(args: argparse.Namespace) -> int:
     from newsstance.pages import report_files
 
     by = [f.strip() for item in args.by for f in item.split(",") if f.strip()] if args.by else None
-    print(report_files(args.inputs, args.output, args.overwrite, by=by, top=args.top).line(), file=sys.stderr)
+    summary = report_files(args.inputs, args.output, args.overwrite, by=by, top=args.top, sort=args.sort)
+    print(summary.line(), file=sys.stderr)
     return EXIT_OK

@@ -59,10 +59,21 @@ def _stats(frame: Any, keys: list[str]) -> Any:
     return out
 
 
-def actor_summary(scores: Scores, top: int = 15) -> Any:
-    """The ``top`` actors by mentions: type, rows, articles, mentions, shares, mean and interval."""
+SORTS = ("mentions", "salience")
+
+
+def actor_summary(scores: Scores, top: int = 15, sort: str = "mentions") -> Any:
+    """The ``top`` actors by mentions (or by mean salience, ``sort="salience"``): type, rows,
+    articles, mentions, shares, mean and interval, and mean salience where the rows have it."""
     if top < 1:
         raise ValueError(f"--top must be at least 1, got {top}")
+    if sort not in SORTS:
+        raise ValueError(f"--sort must be one of {', '.join(SORTS)}, got {sort!r}")
+    if sort == "salience" and "salience" not in scores.frame.columns:
+        raise ValueError(
+            "--sort salience needs the salience column, which newsstance score writes at --level article; "
+            "report on article rows that all have it, or sort by mentions"
+        )
     pd = need_pandas()
     frame = scores.frame
     out = _stats(frame, ["actor"])
@@ -75,7 +86,12 @@ def actor_summary(scores: Scores, top: int = 15) -> Any:
     out["articles"] = counts.reindex(out.index).fillna(0).astype(int)
     out.index = out.index.astype(str)
     out = out.rename_axis("actor").reset_index()
-    out = out.sort_values(["mentions", "n", "actor"], ascending=[False, False, True], kind="stable")
+    keys = ["mentions", "n", "actor"]
+    if "salience" in frame.columns:
+        out["salience"] = frame.groupby("actor", observed=True)["salience"].mean().reindex(out["actor"]).to_numpy()
+        if sort == "salience":
+            keys = ["salience", *keys]
+    out = out.sort_values(keys, ascending=[*(False,) * (len(keys) - 1), True], kind="stable")
     return out.head(top).reset_index(drop=True)
 
 

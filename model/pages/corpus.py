@@ -57,17 +57,18 @@ def _interval(mean: float, half: float) -> str:
     return f"{mean:+.2f} [{mean - half:+.2f}, {mean + half:+.2f}]"
 
 
-def _actors_heading(shown: int, total: int) -> str:
+def _actors_heading(shown: int, total: int, sort: str = "mentions") -> str:
+    most = "most salient" if sort == "salience" else "most mentioned"
     if total == 1:
         return "The actor"
     if shown == total:
-        return f"The {shown:,} actors, most mentioned first"
+        return f"The {shown:,} actors, {most} first"
     if shown == 1:
-        return f"The actor most mentioned (of {total:,})"
-    return f"The {shown:,} actors most mentioned (of {total:,})"
+        return f"The actor {most} (of {total:,})"
+    return f"The {shown:,} actors {most} (of {total:,})"
 
 
-def _actors_section(scores: Scores, summary: Any) -> dict[str, Any]:
+def _actors_section(scores: Scores, summary: Any, sort: str = "mentions") -> dict[str, Any]:
     rows = []
     for _, r in summary.iterrows():
         shares = {label: float(r[label]) for label in LABELS}
@@ -80,11 +81,13 @@ def _actors_section(scores: Scores, summary: Any) -> dict[str, Any]:
                 "shares": shares,
                 "tip": " · ".join(f"{label} {share:.0%}" for label, share in shares.items()),
                 "interval": _interval(r["mean"], r["half"]),
+                "salience": f"{r['salience']:.2f}" if "salience" in summary.columns else None,
             }
         )
     return {
         "kind": "actors",
-        "heading": _actors_heading(len(rows), scores.frame["actor"].nunique()),
+        "heading": _actors_heading(len(rows), scores.frame["actor"].nunique(), sort),
+        "salience": "salience" in summary.columns,
         "rows": rows,
         "unit": UNITS[scores.level],
         "one_row_per_article": scores.level == "article",
@@ -150,13 +153,18 @@ def _group_section(scores: Scores, field: str, actors: Sequence[str], min_n: int
 
 
 def _report(
-    paths: Sequence[str | Path], by: Sequence[str] | None = None, top: int = 15, top_time: int = 6, min_n: int = 5
+    paths: Sequence[str | Path],
+    by: Sequence[str] | None = None,
+    top: int = 15,
+    top_time: int = 6,
+    min_n: int = 5,
+    sort: str = "mentions",
 ) -> tuple[str, Scores]:
     scores = read_scores(paths, by)
     frame = scores.frame
-    summary = aggregate.actor_summary(scores, top)
+    summary = aggregate.actor_summary(scores, top, sort)
     actors = list(summary["actor"])
-    sections = [_actors_section(scores, summary)]
+    sections = [_actors_section(scores, summary, sort)]
     for n, field in enumerate(scores.fields):
         if is_date(frame[field]):
             sections.append(_time_section(scores, field, actors[:top_time], min_n, f"time{n}"))
@@ -185,11 +193,17 @@ def _report(
 
 
 def render_report(
-    paths: Sequence[str | Path], by: Sequence[str] | None = None, top: int = 15, top_time: int = 6, min_n: int = 5
+    paths: Sequence[str | Path],
+    by: Sequence[str] | None = None,
+    top: int = 15,
+    top_time: int = 6,
+    min_n: int = 5,
+    sort: str = "mentions",
 ) -> str:
     """The report page for score files ``paths``: ``by`` names kept fields to break results down
-    by (dates over time, anything else as groups); default: a kept date and outlet field."""
-    return _report(paths, by, top, top_time, min_n)[0]
+    by (dates over time, anything else as groups); default: a kept date and outlet field.
+    ``sort``: the actors shown first, the most mentioned or the most salient (mean salience)."""
+    return _report(paths, by, top, top_time, min_n, sort)[0]
 
 
 def report_files(

@@ -27,7 +27,9 @@ logger = logging.getLogger(__name__)
 FORMATS = (".jsonl", ".csv", ".parquet")
 NEEDED = (KEY, "actor", "actor_type", "label", "score", "mentions")
 PROBS = tuple(f"p_{label}" for label in LABELS)
-NUMBERS = ("score", "mentions", *PROBS)
+SALIENCE = "salience"
+"""An article row's salience, read where every file has it (a sort key of the report)."""
+NUMBERS = ("score", "mentions", *PROBS, SALIENCE)
 """Read as float64 and checked; ``mentions`` becomes int64 once checked."""
 TOLERANCE = 1e-6  # a float32 probability may pass 1 by a rounding step
 SUM_TOLERANCE = 1e-3
@@ -38,6 +40,8 @@ CHECKS = (
     *(f"{p} outside [0, 1]" for p in PROBS),
     "probabilities do not sum to 1",
     "mentions not a positive integer",
+    "salience not finite",
+    "salience outside [0, 1]",
 )
 """Why a row is left out, in the order checked; a row counts under the first reason it meets.
 A missing number counts as not finite; the sum is checked where the three p_* columns are."""
@@ -165,9 +169,10 @@ def read_scores(paths: Sequence[str | Path], by: Sequence[str] | None = None) ->
         if absent:
             raise ValueError(f"{p} has no kept field {absent}; its kept fields are {kept_fields(h, level)}")
     frames, counts, rows_read = [], dict.fromkeys(CHECKS, 0), 0
+    salience = [SALIENCE] if all(SALIENCE in h for h in heads.values()) else []
     for p, h in heads.items():
         probs = [n for n in PROBS if n in h]
-        frame = _read(p, [*NEEDED, *probs, *fields], delimiters.get(p, ","))
+        frame = _read(p, [*NEEDED, *salience, *probs, *fields], delimiters.get(p, ","))
         rows_read += len(frame)
         if not len(frame):
             empty.append(str(p))
@@ -226,6 +231,10 @@ def _checked(frame: Any, probs: Sequence[str]) -> tuple[Any, dict[str, int]]:
             fail("probabilities do not sum to 1", np.abs(sum(values.values()) - 1) > SUM_TOLERANCE)
         mentions = frame["mentions"].to_numpy(dtype=float)
         fail("mentions not a positive integer", ~(np.isfinite(mentions) & (mentions >= 1) & (mentions % 1 == 0)))
+        if SALIENCE in frame.columns:
+            salience = frame[SALIENCE].to_numpy(dtype=float)
+            fail("salience not finite", ~np.isfinite(salience))
+            fail("salience outside [0, 1]", (salience < -TOLERANCE) | (salience > 1 + TOLERANCE))
     if bad.any():
         frame = frame.loc[~bad].reset_index(drop=True)
     frame["mentions"] = frame["mentions"].astype("int64")
