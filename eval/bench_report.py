@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from newsstance.articles.identity import slug
 from newsstance.articles.rows import output_columns
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ def generate_scores(path: str | Path, rows: int, seed: int = 0, actors: int = 30
         {
             "id": pd.Series(article).map(lambda a: f"art-{a:07d}"),
             "actor": np.array(names, dtype=object)[actor],
+            "actor_id": np.array([slug(n) for n in names], dtype=object)[actor],
+            "canonical": np.array(names, dtype=object)[actor],
             "actor_type": types[actor],
             "label": labels,
             "score": probs[:, 2] - probs[:, 0],

@@ -121,11 +121,12 @@ def test_leading_function_words_are_dropped_and_an_org_keeps_its_short_name():
     assert found == {"Hearthline Health Trust": ["Hearthline Health Trust", "Hearthline"]}
 
 
-def test_plural_nationalities_join_the_singular():
-    text = "Venezuelans marched. A Venezuelan official spoke."
-    found, _ = _actors(text, ("Venezuelans", "NORP"), ("Venezuelan", "NORP"))
-    assert list(found) == ["Venezuelans"]
-    assert found["Venezuelans"] == ["Venezuelans", "Venezuelan"]
+def test_a_countrys_people_are_the_country():
+    text = "Venezuelans marched. The Venezuelan government spoke. Venezuela said no."
+    found, actors = _actors(text, ("Venezuelans", "NORP"), ("Venezuelan", "NORP"), ("Venezuela", "GPE"))
+    # the adjective is not the country: "the Venezuelan government" is an actor of its own
+    assert found == {"Venezuela": ["Venezuelans", "Venezuela"], "Venezuelan": ["Venezuelan"]}
+    assert actors[0].type == "GPE" and actors[0].country == "VE"
 
 
 def test_persons_the_tagger_misses_are_proposed_by_news_patterns():

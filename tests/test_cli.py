@@ -24,6 +24,8 @@ BENCHMARKS = {
     "language",
     "salience",
     "actors",
+    "identities",
+    "countries",
     "speed",
     "report",
     "scaleout",

@@ -10,8 +10,10 @@ The rules, in order:
    "Admiral", "Sen.", ...) are dropped from a mention; a possessive ending ("Maduro's",
    "Guaidó’s") is cut off; a possessive noun phrase ("Maduro's government") counts as a mention
    of its possessor.
-3. **Keys**: accents and case are folded ("Guaidó" = "guaido"); country aliases map to one
-   name ("US", "U.S.", "United States", "America" → United States).
+3. **Keys**: accents and case are folded ("Guaidó" = "guaido"); a GPE or NORP form that names a
+   country, or its people, maps to the country's ISO 3166 code ("US", "U.S.", "America",
+   "Americans" → US; :mod:`newsstance.articles.countries`), and the actor is that country (GPE),
+   named by its short name ("United States"). An adjective ("the German government") does not.
 4. **Merging**: a one-word mention joins the person whose longer name ends with it ("Maduro" →
    "Nicolas Maduro"); an alias introduced right after a name, as "US Southern Command or
    SouthCom" or "US Southern Command (SouthCom)", joins that name's actor.
@@ -35,9 +37,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..encoding import Span
+from .countries import country
 from .gender import first_name_gender
-from .lexicon import COUNTRY_ALIASES, FUNCTION_WORDS, PERSON_TITLES, TITLES
-from .names import adjective_groups, datelines, missed_persons, parsed_persons, particle_names
+from .lexicon import FUNCTION_WORDS, ORG_ALIASES, PERSON_TITLES, TITLES
+from .names import adjective_groups, datelines, missed_persons, parsed_persons, particle_names, portfolios
 from .spans import SpanSet
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP")
@@ -45,7 +48,10 @@ ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 _TITLED_NAME = re.compile(
     r"\b(?:" + "|".join(re.escape(t) for t in PERSON_TITLES) + r")\s+((?:[A-Z][a-zà-ÿ'’-]+\s?){1,3})"
 )
-_ALIAS_TO_COUNTRY = {alias: name for name, aliases in COUNTRY_ALIASES.items() for alias in aliases}
+ALIAS_TO_ORG = {alias: name for name, aliases in ORG_ALIASES.items() for alias in aliases}
+"""A folded abbreviation -> the body it names: "eu" -> "European Union"."""
+COUNTRY_LABELS = ("GPE", "NORP", "")
+"""The labels whose forms may name a country ("": a given actor's form, or a search hit)."""
 _MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|[<>]")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _POSSESSIVE_NP = re.compile(r"^(.+?)['’]s\s+\S")
@@ -79,6 +85,8 @@ class ActorDraft:
     aliases: set[str] = field(default_factory=set)
     mentions: list[Candidate] = field(default_factory=list)
     given_type: str | None = None
+    country: str | None = None  # the ISO 3166 code of the country the actor is
+    actor_id: str | None = None  # the caller's id for it (a given or known actor)
     given: bool = False  # named by the caller, not found by NER
     person_by_grammar: bool = False  # given, untyped, and the subject of a clause that he or she follows
     canonical: str | None = None
@@ -93,6 +101,8 @@ class ActorDraft:
     def type(self) -> str:
         if self.given_type:
             return self.given_type
+        if self.country:
+            return "GPE"
         if self.person_by_grammar:
             return "PERSON"
         longest = max(self.forms, key=lambda f: (len(f), self.forms[f]))
@@ -133,6 +143,10 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
     piece = text[start:end]
+    bracket = piece.find(" (")
+    if bracket > 0:  # "Atlantic Shippers' Council (ASC": the name, not the abbreviation after it
+        end = start + bracket
+        piece = text[start:end]
     m = _POSSESSIVE_NP.match(piece)
     if m:
         end = start + len(m.group(1))
@@ -149,10 +163,14 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def key_of(form: str, label: str = "") -> str:
+    """The key that merges forms: a country's code ("country:US") for a form of a country's
+    name or demonym with a label of :data:`COUNTRY_LABELS`, else the folded form."""
+    if label in COUNTRY_LABELS and (hit := country(form, adjectives=False)) is not None:
+        return "country:" + hit.code
     key = fold(form)
     if label == "NORP" and len(key) > 4 and key.endswith("s"):
-        key = key[:-1]  # "Venezuelans" -> "venezuelan"
-    return fold(_ALIAS_TO_COUNTRY.get(key, key))
+        key = key[:-1]  # "Democrats" -> "democrat"
+    return fold(ALIAS_TO_ORG.get(key, key))
 
 
 def titled_names(text: str) -> list[tuple[int, int, str]]:
@@ -197,7 +215,8 @@ def build_actors(
     """Actors from NER entities ``(start, end, label)`` of ``text`` (rules in the module docstring);
     ``docs``, the text's spaCy documents with their offsets, add the names found on the parse."""
     docs = list(docs)
-    dated = SpanSet(datelines(text) + adjective_groups(docs, list(entities)))
+    entities = list(entities)
+    dated = SpanSet(datelines(text) + adjective_groups(docs, entities) + portfolios(text, entities))
     entities = [e for e in entities if e[2] in types and not dated.overlaps(e[0], e[1])]
     if "PERSON" in types:
         particles = particle_names(text, entities)
@@ -230,10 +249,22 @@ def build_actors(
             by_key.setdefault(key_of(alias.group(1)), actor)
     actors = _unique(by_key.values())
     for actor in actors:
-        countries = {_ALIAS_TO_COUNTRY.get(fold(f)) for f in actor.forms} - {None}
-        if len(countries) == 1:
-            actor.canonical = countries.pop()
+        name_country(actor)
     return actors
+
+
+def name_country(actor: ActorDraft) -> None:
+    """An actor whose GPE or NORP forms (a given actor: whose forms) name exactly one country is
+    that country: its code is set and, unless the caller named it, its name is the country's."""
+    if actor.given_type not in (None, "GPE", "NORP"):
+        return
+    forms = actor.forms if actor.given else [f for f, n in actor.labels.items() if set(n) & set(COUNTRY_LABELS)]
+    found = {country(f, adjectives=False) for f in forms} - {None}
+    if len(found) == 1:
+        hit = found.pop()
+        actor.country = hit.code
+        if not actor.given:
+            actor.canonical = hit.name
 
 
 def find_mentions(text: str, actors: Sequence[ActorDraft], entities: Mapping[Span, str] | Sequence[Span] = ()) -> None:

@@ -13,14 +13,13 @@ languages than ``languages`` give a :class:`~newsstance.articles.language.Langua
 
 from __future__ import annotations
 
-import bisect
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-from ..encoding import Span, Target
+from ..encoding import Span
 from ..stance import LABELS, Stance
 from .actors import (
     ENTITY_TYPES,
@@ -34,8 +33,11 @@ from .actors import (
 )
 from .coref import Link, resolve
 from .given import given_actors, join_full_names, type_by_grammar
+from .identity import actor_id
+from .known import KnownActors, apply_known, with_given
 from .language import ENGLISH, LanguageWarning, check_languages, detect_language, other_languages
 from .nlp import load_pipeline
+from .pairs import Classifies, Pair, classify_pairs, sentence_pairs
 from .parsing import Parse, parse
 from .progress import Bars, Progress
 from .rows import LEVELS, check_level, columns, frame, make_row
@@ -46,17 +48,6 @@ __all__ = ["LEVELS", "ActorStance", "ArticleAnalysis", "Classifies", "MentionSta
 
 Coreference = Callable[[str, Sequence[ActorDraft], Parse], Iterable[Link]]
 """A resolver: (text, actors, parse) -> mentions to add (pronouns, role nouns); see :func:`resolve`."""
-
-CLASSIFY_CHUNK = 8
-"""Model batches per ``classify_many`` call: progress is told after each call."""
-
-
-class Classifies(Protocol):
-    """What article analysis needs of a classifier: :meth:`StanceClassifier.classify_many`."""
-
-    def classify_many(
-        self, items: Iterable[tuple[str, Target]], batch_size: int = ..., show_progress_bar: bool = ...
-    ) -> list[Stance]: ...
 
 
 @dataclass(frozen=True)
@@ -74,6 +65,7 @@ class Actor:
     mentions: tuple[Span, ...]
     mention_types: tuple[str, ...]  # per mention: "name", "pronoun" or "nominal"
     salience: float = 0.0  # how central to the article, in [0, 1] (newsstance.articles.salience)
+    id: str = ""  # a known actor's id, country:XX, or the name's slug (newsstance.articles.identity)
 
 
 @dataclass(frozen=True)
@@ -88,6 +80,7 @@ class MentionStance:
     sentence: Span
     stance: Stance
     mention_type: str = "name"  # or "pronoun", "nominal" (linked by coreference)
+    actor_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +96,7 @@ class ActorStance:
     start: int | None = None
     end: int | None = None
     salience: float | None = None  # the actor's salience in the article (article level only)
+    actor_id: str = ""
 
 
 @dataclass(frozen=True, repr=False)
@@ -129,13 +123,17 @@ class ArticleAnalysis:
 
     def to_records(self, level: str = "article") -> list[dict[str, Any]]:
         """Flat rows (columns as :data:`newsstance.articles.rows.SCHEMA` declares): one per
-        actor (article), per passage × actor (passage), or per mention."""
+        actor (article), per passage × actor (passage), or per mention. ``actor_id`` and
+        ``canonical`` are this article's; across many articles (:func:`newsstance.to_dataframe`,
+        ``newsstance score``) they are the corpus's (:mod:`newsstance.articles.identity`)."""
         if check_level(level) == "mention":
             return [
                 make_row(
                     level,
                     {
                         "actor": m.actor,
+                        "actor_id": m.actor_id,
+                        "canonical": m.actor,
                         "actor_type": m.actor_type,
                         **_stance_fields(m.stance),
                         "mentions": 1,
@@ -154,6 +152,8 @@ class ArticleAnalysis:
         for r in rows:
             values = {
                 "actor": r.actor,
+                "actor_id": r.actor_id,
+                "canonical": r.actor,
                 "actor_type": r.actor_type,
                 **_stance_fields(r.stance),
                 "mentions": r.mentions,
@@ -208,18 +208,6 @@ def _mean_stance(stances: Sequence[Stance]) -> Stance:
     return Stance.from_probs([sum(s.probs[k] for s in stances) / len(stances) for k in LABELS])
 
 
-@dataclass(frozen=True)
-class _Pair:
-    """One classification: an actor's mentions in one sentence of one article."""
-
-    article: int
-    actor: int
-    sentence: int  # index into the article's sentences, counted across passages
-    passage: int
-    spans: tuple[Span, ...]  # in the article's offsets
-    kinds: tuple[str, ...]  # per span: "name", "pronoun" or "nominal"
-
-
 def read_actors(
     texts: Sequence[str],
     actors: Sequence[str | dict] | None = None,
@@ -228,6 +216,7 @@ def read_actors(
     nlp: Any = None,
     coreference: Coreference | None = resolve,
     progress: Progress | None = None,
+    known: KnownActors | None = None,
 ) -> tuple[list[Parse], list[list[ActorDraft]]]:
     """The first half of :func:`analyze_many`, without a classifier: each text's parse and its
     actors (those given, or those NER finds), every mention found, in order of first mention."""
@@ -246,9 +235,9 @@ def read_actors(
             found = given_actors(actors)
             entities = entities + name_entities(text, wanted, p.docs)
             join_full_names(text, found, entities)
+        found = apply_known(found, known)
         find_mentions(text, found, {clean_span(text, s, e): label for s, e, label in entities})
-        if actors is not None:
-            type_by_grammar(found, p.docs)
+        type_by_grammar(found, p.docs)
         if coreference is not None:
             for link in coreference(text, found, p):
                 found[link.actor].mentions.append(Candidate(link.start, link.end, "", False, link.kind))
@@ -269,6 +258,7 @@ def analyze_many(
     coreference: Coreference | None = resolve,
     languages: Sequence[str] | None = ENGLISH,
     progress: Progress | None = None,
+    known_actors: KnownActors | Sequence[str | dict] | str | None = None,
 ) -> list[ArticleAnalysis]:
     """Analyse articles: the sentence × actor pairs of all ``texts`` share the model's batches
     (``batch_size`` pairs each). ``actors`` (names or ``{"name", "aliases", "type"}`` dicts)
@@ -282,8 +272,13 @@ def analyze_many(
     :class:`~newsstance.articles.language.LanguageWarning` and are analysed all the same.
     ``languages=None`` detects nothing. ``show_progress_bar`` shows a bar per stage (on stderr);
     ``progress`` is told how far each stage is (:data:`~newsstance.articles.progress.Progress`).
-    Neither is on by default: nothing is printed."""
+    Neither is on by default: nothing is printed.
+
+    ``known_actors`` (a :class:`~newsstance.articles.identity.KnownActors`, a list of actor specs
+    with ``id``, or the path of a CSV/JSONL file of ``name, aliases, type, id``): a found actor
+    that goes by a known actor's name or alias takes its name, type and id."""
     texts = _checked_texts(texts)
+    known = with_given(known_actors, actors)
     accepted = check_languages(languages)
     found = [detect_language(t) if accepted is not None else None for t in texts]
     other = [(n, code) for n, code in enumerate(found) if code is not None and code not in accepted]
@@ -292,16 +287,16 @@ def analyze_many(
         warnings.warn(other_languages(other, len(texts), accepted), LanguageWarning, stacklevel=3)
     report = Bars(progress) if show_progress_bar else progress
     try:
-        parsed, drafts = read_actors(texts, actors, batch_size, entity_types, nlp, coreference, report)
-        pairs, items = _pairs(texts, parsed, drafts)
-        stances = _classify(clf, items, batch_size, report)
+        parsed, drafts = read_actors(texts, actors, batch_size, entity_types, nlp, coreference, report, known)
+        pairs, items = sentence_pairs(texts, parsed, drafts)
+        stances = classify_pairs(clf, items, batch_size, report)
     finally:
         if isinstance(report, Bars):
             report.close()
-    per_article: list[list[tuple[_Pair, Stance]]] = [[] for _ in texts]
+    per_article: list[list[tuple[Pair, Stance]]] = [[] for _ in texts]
     for pair, stance in zip(pairs, stances):
         per_article[pair.article].append((pair, stance))
-    return [_assemble(texts[i], parsed[i], drafts[i], per_article[i], found[i]) for i in range(len(texts))]
+    return [_assemble(texts[i], parsed[i], drafts[i], per_article[i], found[i], known) for i in range(len(texts))]
 
 
 def _checked_texts(texts: Sequence[str]) -> list[str]:
@@ -314,53 +309,26 @@ def _checked_texts(texts: Sequence[str]) -> list[str]:
     return texts
 
 
-def _pairs(texts: list[str], parsed: list[Parse], drafts: list[list[ActorDraft]]) -> tuple[list[_Pair], list]:
-    """Every actor's mentions grouped by sentence: one pair to classify per actor and sentence."""
-    pairs, items = [], []
-    for i, (text, p) in enumerate(zip(texts, parsed)):
-        flat = [(s, j) for j, sents in enumerate(p.sentences) for s in sents]
-        sentence_starts = [s[0] for s, _ in flat]
-        for a, actor in enumerate(drafts[i]):
-            groups: dict[int, list[Candidate]] = defaultdict(list)
-            for m in actor.mentions:
-                k = bisect.bisect_right(sentence_starts, m.start) - 1
-                if k >= 0 and m.start < flat[k][0][1]:
-                    groups[k].append(m)
-            for k, found in groups.items():
-                (ss, se), j = flat[k]
-                spans = [(m.start, m.end) for m in found]
-                pairs.append(_Pair(i, a, k, j, tuple(spans), tuple(m.kind for m in found)))
-                items.append((text[ss:se], [(s - ss, min(e, se) - ss) for s, e in spans]))
-    return pairs, items
-
-
-def _classify(clf: Classifies, items: list, batch_size: int, report: Progress | None) -> list[Stance]:
-    """``clf.classify_many`` over the items, shortest sentences first, :data:`CLASSIFY_CHUNK`
-    batches a call, so that progress can be told; the results in the items' order."""
-    order = sorted(range(len(items)), key=lambda k: len(items[k][0]))
-    step = max(1, batch_size) * CLASSIFY_CHUNK
-    stances: list[Stance] = [None] * len(items)  # type: ignore[list-item]
-    for start in range(0, len(order), step):
-        chunk = order[start : start + step]
-        for k, stance in zip(chunk, clf.classify_many([items[k] for k in chunk], batch_size=batch_size)):
-            stances[k] = stance
-        if report is not None:
-            report("classify", start + len(chunk), len(order))
-    return stances
-
-
 def _assemble(
     text: str,
     parsed: Parse,
     drafts: list[ActorDraft],
-    results: list[tuple[_Pair, Stance]],
+    results: list[tuple[Pair, Stance]],
     language: str | None = None,
+    known: KnownActors | None = None,
 ) -> ArticleAnalysis:
     flat = [s for sents in parsed.sentences for s in sents]
     passages = tuple(Passage(j, s, e, tuple(parsed.sentences[j])) for j, (s, e) in enumerate(parsed.passages))
     weights = saliences(drafts, parsed.passages, parsed.docs)
     actors = tuple(
-        Actor(d.name, d.type, tuple((m.start, m.end) for m in d.mentions), tuple(m.kind for m in d.mentions), w)
+        Actor(
+            d.name,
+            d.type,
+            tuple((m.start, m.end) for m in d.mentions),
+            tuple(m.kind for m in d.mentions),
+            w,
+            actor_id(d.name, d.type, known),
+        )
         for d, w in zip(drafts, weights)
     )
     mentions, by_passage, by_article = [], defaultdict(list), defaultdict(list)
@@ -368,7 +336,7 @@ def _assemble(
         actor = actors[pair.actor]
         sentence = flat[pair.sentence]
         mentions += [
-            MentionStance(actor.name, actor.type, pair.passage, s, e, sentence, stance, kind)
+            MentionStance(actor.name, actor.type, pair.passage, s, e, sentence, stance, kind, actor.id)
             for (s, e), kind in zip(pair.spans, pair.kinds)
         ]
         by_passage[(pair.passage, pair.actor)].append((len(pair.spans), stance))
@@ -385,6 +353,7 @@ def _assemble(
             passage.start if passage else None,
             passage.end if passage else None,
             None if passage else actors[a].salience,
+            actors[a].id,
         )
 
     passage_stances = tuple(summary(a, rows, passages[j]) for (j, a), rows in sorted(by_passage.items()))

@@ -1,11 +1,13 @@
 """Actors the caller names: each spec checked field by field, then read in the text.
 
-A given actor is a name or ``{"name": ..., "aliases": [...], "type": ...}``. Its type, when not
+A given actor is a name or ``{"name": ..., "aliases": [...], "type": ..., "id": ...}`` (the id is
+the user's own, a Wikidata id for one: :mod:`newsstance.articles.identity`). Its type, when not
 given, comes from the text as a found actor's does (the NER labels of its mentions), and from
 what else the text says: a first name the name data knows, the names NER missed
 (:func:`~newsstance.articles.actors.name_entities`), and a he or she after it as subject
 (:func:`type_by_grammar`). A given part of a person's name takes the full names the text gives
 (:func:`join_full_names`). Two given persons that may be one get an :class:`ActorWarning`.
+:func:`type_by_grammar` types found actors with a known first name too.
 """
 
 from __future__ import annotations
@@ -13,13 +15,26 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from .actors import ENTITY_TYPES, ActorDraft, clean_span, fold
-from .names import subject_with_a_pronoun
+from .actors import ENTITY_TYPES, ActorDraft, clean_span, fold, name_country
+from .gender import first_name_gender
+from .names import subject_of_speech, subject_with_a_pronoun
 
-ACTOR_KEYS = ("name", "aliases", "type")
-"""The keys of an actor given as a dict: ``{"name": ..., "aliases": [...], "type": ...}``."""
+ACTOR_KEYS = ("name", "aliases", "type", "id")
+"""The keys of an actor given as a dict: ``{"name": ..., "aliases": [...], "type": ..., "id": ...}``."""
+
+
+@dataclass(frozen=True)
+class ActorSpec:
+    """One actor as the caller gives it, checked: a name, its aliases, its type (None: read from
+    the text) and the caller's id for it (None: newsstance makes one)."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    type: str | None = None
+    id: str | None = None
 
 
 def given_actors(specs: Sequence[str | dict], warn: bool = False) -> list[ActorDraft]:
@@ -29,14 +44,14 @@ def given_actors(specs: Sequence[str | dict], warn: bool = False) -> list[ActorD
     if isinstance(specs, (str, dict)):
         raise TypeError("actors must be a list of names or dicts, e.g. ['Nicolas Maduro'], not a single value")
     actors = []
-    for spec in specs:
-        name, aliases, given_type = check_actor(spec)
-        actor = ActorDraft(given_type=given_type, given=True, canonical=name)
-        actor.forms[name] += 1
-        actor.aliases.update(aliases)
-        words = name.split()
+    for spec in map(check_actor, specs):
+        actor = ActorDraft(given_type=spec.type, given=True, canonical=spec.name, actor_id=spec.id)
+        actor.forms[spec.name] += 1
+        actor.aliases.update(spec.aliases)
+        words = spec.name.split()
         if len(words) > 1:
             actor.aliases.add(words[-1])
+        name_country(actor)
         actors.append(actor)
     if warn:
         _warn_of_one_person_given_twice(actors)
@@ -83,12 +98,18 @@ def type_by_grammar(actors: Sequence[ActorDraft], docs: Iterable[tuple[int, Any]
     """A given, untyped actor that NER types otherwise (or not at all) is a person when one of its
     name mentions is the subject of a clause that he or she follows
     (:func:`~newsstance.articles.names.subject_with_a_pronoun`): NER's small model calls many
-    lone surnames ORG or GPE ("Kushner used the account through his first months")."""
+    lone surnames ORG or GPE ("Kushner used the account through his first months"). So is a
+    found actor typed otherwise whose name starts with a first name the name data knows, where
+    one of its mentions is such a subject or the subject of a verb of speech ("Lukas Falkenrath
+    said", tagged ORG)."""
     docs = list(docs)
     for actor in actors:
-        if actor.given and actor.given_type is None and actor.type != "PERSON":
+        found_person = not actor.given and not actor.country and first_name_gender(actor.name) is not None
+        if (actor.given or found_person) and actor.given_type is None and actor.type != "PERSON":
             names = [m for m in actor.mentions if m.kind == "name"]
-            actor.person_by_grammar = any(subject_with_a_pronoun(docs, m.start, m.end) for m in names)
+            actor.person_by_grammar = any(subject_with_a_pronoun(docs, m.start, m.end) for m in names) or (
+                found_person and any(subject_of_speech(docs, m.start, m.end) for m in names)
+            )
 
 
 def _has_words(words: list[str], part: list[str]) -> bool:
@@ -97,8 +118,8 @@ def _has_words(words: list[str], part: list[str]) -> bool:
     return 0 < n <= len(words) and any(words[i : i + n] == part for i in range(len(words) - n + 1))
 
 
-def check_actor(spec: str | dict) -> tuple[str, list[str], str | None]:
-    """One given actor as ``(name, aliases, type)``, stripped, the type case-folded to one of
+def check_actor(spec: str | dict) -> ActorSpec:
+    """One given actor as an :class:`ActorSpec`, stripped, the type case-folded to one of
     :data:`ENTITY_TYPES` (None: settled from NER). A one-string ``aliases`` is one alias.
     Raises ``TypeError``/``ValueError`` naming the bad field and what it may hold."""
     if isinstance(spec, str):
@@ -127,7 +148,13 @@ def check_actor(spec: str | dict) -> tuple[str, list[str], str | None]:
             raise TypeError(f"actor {name!r}: alias {n} must be a string, got {type(alias).__name__} {alias!r:.80}")
     if not name.strip() or not all(a.strip() for a in aliases):
         raise ValueError(f"actor {spec!r:.80} has an empty name or alias; give non-empty strings")
-    return name.strip(), [a.strip() for a in aliases], check_type(spec.get("type"), name)
+    given_id = spec.get("id")
+    if given_id is not None and (not isinstance(given_id, (str, int)) or isinstance(given_id, bool)):
+        raise TypeError(f"actor {name!r}: 'id' must be a string, got {type(given_id).__name__} {given_id!r:.80}")
+    given_id = None if given_id is None else str(given_id).strip()
+    if given_id == "":
+        raise ValueError(f"actor {name!r} has an empty 'id'; give a non-empty string or leave 'id' out")
+    return ActorSpec(name.strip(), tuple(a.strip() for a in aliases), check_type(spec.get("type"), name), given_id)
 
 
 def check_type(given: Any, name: str = "") -> str | None:

@@ -1,4 +1,4 @@
-"""The word lists behind actor recognition: function words, titles and country aliases."""
+"""The word lists behind actor recognition: function words, titles, and two bodies' abbreviations."""
 
 from __future__ import annotations
 
@@ -124,11 +124,9 @@ TITLES = {
     "deputy",
 }
 
-COUNTRY_ALIASES = {
-    "United States": ["us", "u.s.", "u.s", "usa", "u.s.a.", "united states", "united states of america", "america"],
-    "United Kingdom": ["uk", "u.k.", "britain", "great britain", "united kingdom"],
+ORG_ALIASES = {
     "European Union": ["eu", "e.u.", "european union"],
     "United Nations": ["un", "u.n.", "united nations"],
-    "Russia": ["russia", "russian federation"],
-    "China": ["china", "people's republic of china", "prc"],
 }
+"""The two international bodies news names by abbreviation; countries are in
+:mod:`newsstance.articles.countries`."""

@@ -93,6 +93,20 @@ def particle_names(text: str, entities: Sequence[tuple[int, int, str]]) -> list[
 _DATELINE = re.compile(r"(?m)^[ \t]*([A-Z][A-Z .'’-]*[A-Z])(?:,[^\n—–]{0,40})?\s+[—–-]{1,2}\s")
 
 
+_PORTFOLIO = re.compile(r"\s+(?:Secretary|Minister|Commissioner|Spokesman|Spokeswoman|Spokesperson)\s+[A-Z]")
+
+
+def portfolios(text: str, entities: Sequence[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """One-word entities that are the portfolio of an office before a name ("Transport" in
+    "Transport Secretary Gideon Ashcombe", "Treasury Secretary Janet Yellen"): part of a
+    person's title, not a mention of an organisation."""
+    return [
+        (start, end)
+        for start, end, label in entities
+        if label != "PERSON" and " " not in text[start:end].strip() and _PORTFOLIO.match(text, end)
+    ]
+
+
 def datelines(text: str) -> list[tuple[int, int]]:
     """The place names of datelines, in capitals at the start of a paragraph before a dash
     ("WASHINGTON — ", "RIO DE JANEIRO, March 3 — "): where a story was filed, not an actor."""
@@ -198,6 +212,22 @@ def subject_with_a_pronoun(docs: Iterable[tuple[int, Any]], start: int, end: int
         if head.dep_ not in ("nsubj", "nsubjpass"):
             return False
         return any(t.lower_ in PERSONAL_PRONOUNS for t in head.sent if t.i > inside[-1].i)
+    return False
+
+
+SPEECH_VERBS = frozenset(re.findall(r"\w+", REPORTING)) | {"say", "tell", "announced", "stated"}
+"""Verbs of speech as written (the pipeline runs no lemmatizer)."""
+
+
+def subject_of_speech(docs: Iterable[tuple[int, Any]], start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` is the subject of a verb of speech ("Lukas Falkenrath
+    said in a statement"): organisations say things too, so this counts only beside other
+    evidence (a first name)."""
+    for offset, doc in docs:
+        inside = [t for t in doc if start <= offset + t.idx and offset + t.idx + len(t.text) <= end]
+        if inside:
+            head = next((t for t in inside if t.head not in inside or t.head is t), inside[-1])
+            return head.dep_ == "nsubj" and head.head.lower_ in SPEECH_VERBS
     return False
 
 

@@ -24,11 +24,12 @@ _STANCE: tuple[tuple[str, type], ...] = (
     *((f"p_{label}", float) for label in LABELS),
     ("mentions", int),
 )
+_ACTOR: tuple[tuple[str, type], ...] = (("actor", str), ("actor_id", str), ("canonical", str), ("actor_type", str))
+"""The actor as the article names it, its identity and the name the corpus knows it by."""
 SCHEMA: dict[str, tuple[tuple[str, type], ...]] = {
-    "article": (("actor", str), ("actor_type", str), *_STANCE, ("sentences", int), ("salience", float)),
+    "article": (*_ACTOR, *_STANCE, ("sentences", int), ("salience", float)),
     "passage": (
-        ("actor", str),
-        ("actor_type", str),
+        *_ACTOR,
         *_STANCE,
         ("sentences", int),
         ("passage_index", int),
@@ -36,8 +37,7 @@ SCHEMA: dict[str, tuple[tuple[str, type], ...]] = {
         ("end", int),
     ),
     "mention": (
-        ("actor", str),
-        ("actor_type", str),
+        *_ACTOR,
         *_STANCE,
         ("passage_index", int),
         ("start", int),
@@ -94,12 +94,16 @@ def frame(records: Iterable[dict[str, Any]], names: Sequence[str]) -> Any:
 def to_dataframe(analyses: Iterable[Any], level: str = "article", ids: Sequence[Any] | None = None) -> Any:
     """The rows of many analyses (``clf.analyze_many(texts)``) as one pandas DataFrame: ``id``
     (each analysis's position, or its entry in ``ids``), then the columns of ``level``, as the
-    output of ``newsstance score`` has them."""
+    output of ``newsstance score`` has them: ``actor_id`` and ``canonical`` are the corpus's
+    (:func:`newsstance.articles.identity.settle`)."""
     if hasattr(analyses, "to_records"):
         raise TypeError("to_dataframe takes a list of analyses; for one, use analysis.to_dataframe(level)")
     analyses = list(analyses)
     if ids is not None and len(ids) != len(analyses):
         raise ValueError(f"got {len(ids)} ids for {len(analyses)} analyses; give one id per analysis, or none")
     keys = range(len(analyses)) if ids is None else ids
-    records = ({KEY: key, **row} for key, a in zip(keys, analyses) for row in a.to_records(level))
+    from .identity import settle
+
+    records = [{KEY: key, **row} for key, a in zip(keys, analyses) for row in a.to_records(level)]
+    settle(records, key=KEY)
     return frame(records, [KEY, *columns(level)])

@@ -25,7 +25,7 @@ from ..settings import file_sha256
 from .errors import UsageError
 
 MANIFEST_VERSION = 1
-CHECKED = ("format_version", "level", "columns", "model", "backend")
+CHECKED = ("format_version", "level", "columns", "model", "backend", "known_actors")
 """The settings a resumed run must share with the run that started the output."""
 
 

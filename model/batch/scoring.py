@@ -23,18 +23,20 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tqdm.auto import tqdm
 
 from ..articles.given import given_actors
+from ..articles.known import KnownActors, with_given
 from ..articles.language import ENGLISH, detect_language
 from ..articles.progress import LONG_ARTICLE, Postfix
 from ..articles.rows import check_level, output_columns
 from .engine import Engine, LocalEngine, Task, running
 from .errors import UsageError
+from .identities import settle_output, write_registry
 from .journal import logged_errors, recover
 from .manifest import (
     CHECKED,
@@ -50,6 +52,7 @@ from .manifest import (
 )
 from .parts import done_parts, is_directory_output, partial_dir, remove_parts
 from .readers import BadRecord, InputFile, Record, count_records, expand_inputs, read_records
+from .summary import ScoreSummary
 from .writers import check_format, convert, to_journal
 
 if TYPE_CHECKING:
@@ -61,31 +64,6 @@ MAX_CHARS = 1_000_000
 """The longest article ``score`` takes by default (about 150,000 words)."""
 
 __all__ = ["ScoreSummary", "UsageError", "score_files"]
-
-
-@dataclass(frozen=True)
-class ScoreSummary:
-    output: Path
-    errors: Path
-    articles_scored: int
-    articles_skipped: int
-    records_failed: int
-    rows_written: int
-    seconds: float
-    workers: dict[str, int] = field(default_factory=dict)  # batches scored per worker (engine "dask")
-
-    @property
-    def articles_per_s(self) -> float:
-        return self.articles_scored / self.seconds if self.seconds > 0 else 0.0
-
-    def line(self) -> str:
-        where = f" on {len(self.workers)} workers" if set(self.workers) - {"local"} else ""
-        return (
-            f"{self.articles_scored} articles scored, {self.articles_skipped} already done, "
-            f"{self.records_failed} records failed, {self.rows_written} rows written "
-            f"in {self.seconds:.1f} s ({self.articles_per_s:.2f} articles/s{where}) -> {self.output}"
-            + (f"; failures in {self.errors}" if self.records_failed else "")
-        )
 
 
 def score_files(
@@ -103,6 +81,7 @@ def score_files(
     max_chars: int = MAX_CHARS,
     any_language: bool = False,
     article_progress: bool = False,
+    known_actors: KnownActors | str | Path | Sequence[str | dict] | None = None,
 ) -> ScoreSummary:
     """Score every article of ``inputs`` into ``output``: a .jsonl, .csv or .parquet file, or a
     directory of Parquet parts (a path ending in ``/`` or without an extension).
@@ -117,6 +96,11 @@ def score_files(
     ``article_progress`` adds, for a batch that holds an article of :data:`LONG_ARTICLE` characters
     or more, how far its reading and classifying are to the bar (``show_progress_bar``; this
     process only, not a Dask engine). The command line turns it on when stderr is a terminal.
+
+    ``known_actors`` (a :class:`~newsstance.articles.identity.KnownActors` or a file of ``name,
+    aliases, type, id``) gives the actors that go by a known name its name, type and id. When every
+    article is in, each row's ``actor_id`` and ``canonical`` are the corpus's
+    (:mod:`newsstance.batch.identities`), and the identities go to ``OUTPUT.actors.jsonl``.
     """
     if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1:
         raise UsageError(f"--max-chars must be a positive number of characters, got {max_chars!r}")
@@ -127,6 +111,10 @@ def score_files(
             given_actors(actors, warn=True)
         except (TypeError, ValueError) as err:
             raise UsageError(f"--actors: {err}") from err
+    try:
+        known = with_given(known_actors, actors) or KnownActors.of([])
+    except (TypeError, ValueError) as err:
+        raise UsageError(f"--known-actors: {err}") from err
     directory = is_directory_output(output)
     output = Path(output)
     if output.is_dir() and not directory:
@@ -157,7 +145,7 @@ def score_files(
     else:
         journal = sidecar(output, ".partial.jsonl") if output.suffix.lower() != ".jsonl" else output
     errors_path = sidecar(output, ".errors.jsonl")
-    written = (output, journal, errors_path, manifest_path(output))
+    written = (output, journal, errors_path, manifest_path(output), sidecar(output, ".actors.jsonl"))
     _refuse_reading_what_is_written(files, written)
     existing = [p for p in (output, journal) if p.exists()]
     if existing and not (resume or overwrite):
@@ -166,6 +154,7 @@ def score_files(
     output.parent.mkdir(parents=True, exist_ok=True)
     manifest = make_manifest(level, columns, engine.model, engine.backend, [f.name for f in files])
     manifest["languages"] = None if any_language else list(ENGLISH)  # the languages scored (None: any)
+    manifest["known_actors"] = known.digest()
     keys = CHECKED_DIRECTORY if directory else CHECKED
     if directory:
         manifest["articles_per_task"] = articles_per_batch
@@ -193,6 +182,7 @@ def score_files(
             directory,
             any_language,
             article_progress and isinstance(engine, LocalEngine),
+            known,
         )
         summary = _run(job, columns, max_chars, resume and bool(existing), show_progress_bar, complete)
         write_manifest(output, {**manifest, "complete": True})
@@ -221,6 +211,7 @@ class _Job:
     directory: bool  # a directory of Parquet parts; the journal is OUTPUT.partial/
     any_language: bool = False  # score articles in other languages than English too
     article_progress: bool = False  # long articles' progress on the bar (local engine only)
+    known: KnownActors | None = None
 
     @property
     def final(self) -> bool:
@@ -350,7 +341,7 @@ def _run(
             return tally.longest >= LONG_ARTICLE
 
         progress = Postfix(bar, long_batch) if job.article_progress and show_progress_bar else None
-        task = Task(job.level, job.actors, job.batch_size, tuple(columns), parts, progress)
+        task = Task(job.level, job.actors, job.batch_size, tuple(columns), parts, progress, job.known)
         for result in job.engine.run(_batches(job, tally, max_chars, done_ids, done_batches), task):
             for b in result.bad:
                 tally.fail(b)
@@ -373,6 +364,10 @@ def _run(
             elif p.exists() and (p.suffix == ".json" or p.stat().st_size == 0):
                 p.unlink()
         raise UsageError(f"the input held no articles ({', '.join(f.name for f in job.files)}); nothing to score")
+    settling = time.perf_counter()
+    registry = settle_output(journal, job.known or KnownActors.of([]), job.directory)
+    write_registry(output, registry)
+    settled = time.perf_counter() - settling
     if job.final:
         convert(journal, output, job.level, columns)
         journal.unlink()
@@ -382,5 +377,14 @@ def _run(
         errors_path.unlink()
     seconds = time.perf_counter() - started
     return ScoreSummary(
-        output, errors_path, tally.scored, tally.skipped, tally.failed, tally.rows, seconds, dict(tally.workers)
+        output,
+        errors_path,
+        tally.scored,
+        tally.skipped,
+        tally.failed,
+        tally.rows,
+        seconds,
+        dict(tally.workers),
+        registry.summary(),
+        settled,
     )

@@ -10,6 +10,7 @@ import argparse
 import json
 from pathlib import Path
 
+from newsstance.cli.bench_actors import add_actor_benches
 from newsstance.cli.options import (
     EXIT_OK,
     add_command,
@@ -37,8 +38,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     _add_scaleout(benches)
     _add_adversarial(benches)
     _add_linking(benches)
-    _add_salience(benches)
-    _add_actors(benches)
+    add_actor_benches(benches)
     _add_aggregation(benches)
     _add_ensemble(benches)
     _add_train_step(benches)
@@ -244,63 +244,6 @@ def run_linking(args: argparse.Namespace) -> int:
     print(summary(result))
     if args.out:
         Path(args.out).write_text(json.dumps(result, indent=1), encoding="utf-8")
-    return EXIT_OK
-
-
-def _add_salience(sub: argparse._SubParsersAction) -> None:
-    p = add_command(
-        sub,
-        "salience",
-        run_salience,
-        "how well salience picks out the main actors of the identity seed corpus (no model)",
-    )
-    p.add_argument("--folder", default=None, help="a folder of articles and identity gold (default: seeds/identity)")
-
-
-def run_salience(args: argparse.Namespace) -> int:
-    from newsstance.eval.salience import measure, summary
-
-    result = measure(*([args.folder] if args.folder else []))
-    print(summary(result))
-    for row in result["per_article"]:
-        print(f"  {row['article']}: most salient {row['most_salient']!r}; main {row['main']}")
-    return EXIT_OK
-
-
-def _add_actors(sub: argparse._SubParsersAction) -> None:
-    p = add_command(
-        sub,
-        "actors",
-        run_actors,
-        "how well article reading builds actors and links it/they, on the identity seed corpus (no model)",
-    )
-    p.add_argument("--folder", default=None, help="a folder of articles and identity gold (default: seeds/identity)")
-
-
-def run_actors(args: argparse.Namespace) -> int:
-    from newsstance.eval.identity import group_pronouns, measure, summary
-
-    folder = [args.folder] if args.folder else []
-    result = measure(*folder)
-    print(summary(result))
-    for w in result["wrong"]:
-        print("  " + json.dumps(w, ensure_ascii=False))
-    p = group_pronouns(*folder)
-    print(
-        f"it/its/they/their links: precision {p['precision']:.3f} ({p['right']} right, {p['wrong']} wrong, "
-        f"{p['unjudged']} not in the gold, counted wrong), recall {p['recall']:.3f} ({p['right']} of {p['gold']})"
-    )
-    for w in p["wrong_links"]:
-        print("  " + json.dumps(w, ensure_ascii=False))
-    if not args.folder:
-        from newsstance.eval.identity import seed_group_pronouns
-
-        q = seed_group_pronouns()
-        print(
-            f"it/its/they/their links on the {q['articles']} seed articles with mention gold: precision "
-            f"{q['precision']:.3f} ({q['right']} of {q['links']}), "
-            f"recall {q['recall']:.3f} ({q['right']} of {q['gold']})"
-        )
     return EXIT_OK
 
 

@@ -112,7 +112,14 @@ def actor_options() -> argparse.ArgumentParser:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--actors", help="comma-separated actor names (default: found automatically)")
     group.add_argument("--actors-file", help="file with one actor name per line, or a JSON list")
+    p.add_argument("--known-actors", metavar="FILE", help=KNOWN_ACTORS)
     return p
+
+
+KNOWN_ACTORS = (
+    "your own actors with their ids: a .csv (name, aliases separated by ;, type, id), .jsonl or .json; "
+    "an actor that goes by one's name or alias takes its name, type and id"
+)
 
 
 def actor_list(args: argparse.Namespace) -> list | None:

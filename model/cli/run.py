@@ -14,6 +14,7 @@ from newsstance.articles.rows import LEVELS
 from newsstance.cli.options import (
     EXIT_FAILED,
     EXIT_OK,
+    KNOWN_ACTORS,
     actor_list,
     actor_options,
     add_command,
@@ -111,6 +112,7 @@ def run_score(args: argparse.Namespace) -> int:
         max_chars=args.max_chars,
         any_language=args.any_language,
         article_progress=not args.quiet and sys.stderr.isatty(),
+        known_actors=args.known_actors,
     )
     if args.engine == "dask":
         summary = score_on_dask(args, score_files, options)
@@ -185,6 +187,7 @@ def run_view(args: argparse.Namespace) -> int:
         actors=actor_list(args),
         overwrite=args.overwrite,
         show_progress_bar=sys.stderr.isatty(),  # for long articles only
+        known_actors=args.known_actors,
     )
     print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
@@ -207,12 +210,15 @@ def add_report(sub: argparse._SubParsersAction) -> None:
         default="mentions",
         help="show first the actors most mentioned, or most salient (mean salience of their article rows)",
     )
+    p.add_argument("--known-actors", metavar="FILE", help=KNOWN_ACTORS + "; the identities are built anew with them")
 
 
 def run_report(args: argparse.Namespace) -> int:
     from newsstance.pages import report_files
 
     by = [f.strip() for item in args.by for f in item.split(",") if f.strip()] if args.by else None
-    summary = report_files(args.inputs, args.output, args.overwrite, by=by, top=args.top, sort=args.sort)
+    summary = report_files(
+        args.inputs, args.output, args.overwrite, by=by, top=args.top, sort=args.sort, known_actors=args.known_actors
+    )
     print(summary.line(), file=sys.stderr)
     return EXIT_OK

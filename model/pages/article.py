@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..articles.analysis import Classifies, analyze_many
+from ..articles.known import KnownActors
 from ..articles.progress import LONG_ARTICLE
 from ..batch.readers import BadRecord, Record, expand_inputs, read_records
 from ..html import article_page, check_output, write_page
@@ -50,17 +52,25 @@ def view_files(
     actors: Sequence[str | dict] | None = None,
     overwrite: bool = False,
     show_progress_bar: bool = False,
+    known_actors: Any = None,
 ) -> Path:
     """Analyse the articles of ``inputs`` and write them as one HTML page to ``output``.
     ``actors`` (for every article) overrides a record's own ``actors`` field. With
-    ``show_progress_bar``, an article of ``LONG_ARTICLE`` characters or more shows its progress."""
+    ``show_progress_bar``, an article of ``LONG_ARTICLE`` characters or more shows its progress.
+    ``known_actors``: as :func:`~newsstance.articles.analysis.analyze_many` takes them."""
     output = check_output(output, inputs, overwrite)
+    if isinstance(known_actors, (str, Path)):
+        known_actors = KnownActors.read(known_actors)  # a bad file fails before any article is read
     records = read_articles(inputs, ids)
     pages = []
     for r in records:
         bars = show_progress_bar and len(r.text) >= LONG_ARTICLE
         (analysis,) = analyze_many(
-            clf, [r.text], actors=actors if actors is not None else r.actors, show_progress_bar=bars
+            clf,
+            [r.text],
+            actors=actors if actors is not None else r.actors,
+            show_progress_bar=bars,
+            known_actors=known_actors,
         )
         pages.append((r.id, analysis))
     logger.info("rendering %d article(s)", len(pages))

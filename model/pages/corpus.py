@@ -159,8 +159,9 @@ def _report(
     top_time: int = 6,
     min_n: int = 5,
     sort: str = "mentions",
+    known_actors: Any = None,
 ) -> tuple[str, Scores]:
-    scores = read_scores(paths, by)
+    scores = read_scores(paths, by, known_actors)
     frame = scores.frame
     summary = aggregate.actor_summary(scores, top, sort)
     actors = list(summary["actor"])
@@ -199,11 +200,14 @@ def render_report(
     top_time: int = 6,
     min_n: int = 5,
     sort: str = "mentions",
+    known_actors: Any = None,
 ) -> str:
     """The report page for score files ``paths``: ``by`` names kept fields to break results down
     by (dates over time, anything else as groups); default: a kept date and outlet field.
-    ``sort``: the actors shown first, the most mentioned or the most salient (mean salience)."""
-    return _report(paths, by, top, top_time, min_n, sort)[0]
+    ``sort``: the actors shown first, the most mentioned or the most salient (mean salience).
+    Actors are identities (``actor_id``; :func:`newsstance.pages.read.identify`), built anew with
+    ``known_actors`` (a file of ``name, aliases, type, id``) where given."""
+    return _report(paths, by, top, top_time, min_n, sort, known_actors)[0]
 
 
 def report_files(

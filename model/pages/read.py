@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..articles.identity import actor_id, caller_id, corpus_identities
+from ..articles.known import KnownActors
 from ..articles.rows import KEY, columns
 from ..batch.readers import sniff_delimiter
 from ..stance import LABELS
@@ -29,6 +31,8 @@ NEEDED = (KEY, "actor", "actor_type", "label", "score", "mentions")
 PROBS = tuple(f"p_{label}" for label in LABELS)
 SALIENCE = "salience"
 """An article row's salience, read where every file has it (a sort key of the report)."""
+IDENTITY = ("actor_id", "canonical")
+"""The corpus identity of a row's actor, read where every file has it: the report's actors."""
 NUMBERS = ("score", "mentions", *PROBS, SALIENCE)
 """Read as float64 and checked; ``mentions`` becomes int64 once checked."""
 TOLERANCE = 1e-6  # a float32 probability may pass 1 by a rounding step
@@ -142,11 +146,15 @@ def auto_fields(kept: Sequence[str]) -> list[str]:
     return chosen
 
 
-def read_scores(paths: Sequence[str | Path], by: Sequence[str] | None = None) -> Scores:
+def read_scores(paths: Sequence[str | Path], by: Sequence[str] | None = None, known_actors: Any = None) -> Scores:
     """Every row of ``paths`` (all at one level), with the columns the report needs and the kept
     fields ``by`` (default: a date-like and an outlet-like kept field, when there are). Rows
     whose numbers fail :data:`CHECKS` are left out and counted; a file without rows is skipped
-    and named. Raises ValueError when no row is left to report on."""
+    and named. Raises ValueError when no row is left to report on.
+
+    Each row's ``actor`` is its actor's identity (:func:`identify`): the ``canonical`` name of its
+    ``actor_id`` as ``score`` settled it; the identities are built here from the names where a
+    file has none, or anew with ``known_actors`` (a file or :class:`KnownActors`)."""
     pd = need_pandas()
     paths = [Path(p) for p in paths]
     if not paths:
@@ -170,9 +178,10 @@ def read_scores(paths: Sequence[str | Path], by: Sequence[str] | None = None) ->
             raise ValueError(f"{p} has no kept field {absent}; its kept fields are {kept_fields(h, level)}")
     frames, counts, rows_read = [], dict.fromkeys(CHECKS, 0), 0
     salience = [SALIENCE] if all(SALIENCE in h for h in heads.values()) else []
+    settled = list(IDENTITY) if all(set(IDENTITY) <= set(h) for h in heads.values()) else []
     for p, h in heads.items():
         probs = [n for n in PROBS if n in h]
-        frame = _read(p, [*NEEDED, *salience, *probs, *fields], delimiters.get(p, ","))
+        frame = _read(p, [*NEEDED, *settled, *salience, *probs, *fields], delimiters.get(p, ","))
         rows_read += len(frame)
         if not len(frame):
             empty.append(str(p))
@@ -190,6 +199,7 @@ def read_scores(paths: Sequence[str | Path], by: Sequence[str] | None = None) ->
     for name in (KEY, "actor", "actor_type", "label", *fields):
         if name in frame and frame[name].dtype != "category" and frame[name].dtype == object:
             frame[name] = frame[name].astype("category")
+    frame = identify(frame, None if known_actors is None else as_known(known_actors))
     unknown = set(frame["label"].cat.categories) - set(LABELS)
     if unknown:
         raise ValueError(f"unknown labels {sorted(unknown)} in the score files; expected negative, neutral, positive")
@@ -239,6 +249,39 @@ def _checked(frame: Any, probs: Sequence[str]) -> tuple[Any, dict[str, int]]:
         frame = frame.loc[~bad].reset_index(drop=True)
     frame["mentions"] = frame["mentions"].astype("int64")
     return frame, counts
+
+
+def as_known(known: Any) -> KnownActors:
+    return known if isinstance(known, KnownActors) else KnownActors.read(known)
+
+
+def identify(frame: Any, known: KnownActors | None = None) -> Any:
+    """``frame`` with one ``actor`` per identity: the ``canonical`` name of each row's
+    ``actor_id`` (its most frequent, where files disagree), or, where the rows have no ids or
+    ``known`` is given, the identities :func:`~newsstance.articles.identity.corpus_identities`
+    builds from their names. Two identities of one name are told apart by their ids."""
+    pd = need_pandas()
+    if known is None and set(IDENTITY) <= set(frame.columns):
+        ids = frame["actor_id"].astype(str)
+        pairs = pd.DataFrame({"id": ids, "name": frame["canonical"].astype(str)})
+        names = pairs.value_counts().reset_index().drop_duplicates("id").set_index("id")["name"]
+    else:
+        known = known if known is not None else KnownActors.of([])
+        keys = frame[[KEY, "actor", "actor_type"]].astype(str).drop_duplicates()
+        triples = list(keys.itertuples(index=False, name=None))
+        registry = corpus_identities(((k, a, t, caller_id(a, t, None, known)) for k, a, t in triples), known)
+        local = {(a, t): caller_id(a, t, None, known) or actor_id(a, t) for _, a, t in triples}
+        of_pair = {pair: registry.resolve(loc).id for pair, loc in local.items()}
+        ids = pd.Series(
+            [of_pair[p] for p in zip(frame["actor"].astype(str), frame["actor_type"].astype(str))], index=frame.index
+        )
+        names = pd.Series({i.id: i.name for i in registry.identities.values()})
+    shared = names[names.duplicated(keep=False)]
+    names.loc[shared.index] = [f"{n} ({i})" for i, n in shared.items()]
+    frame = frame.drop(columns=[c for c in IDENTITY if c in frame.columns])
+    frame["actor_id"] = ids.astype("category")
+    frame["actor"] = ids.map(names).astype("category")
+    return frame
 
 
 def _read(path: Path, names: list[str], delimiter: str = ",") -> Any:
