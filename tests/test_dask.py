@@ -57,6 +57,8 @@ def _same_rows(a: list[dict], b: list[dict]) -> None:
     ka, kb = _keyed(a), _keyed(b)
     assert set(ka) == set(kb)
     assert all(ka[k]["label"] == kb[k]["label"] for k in ka)
+    # the identities are settled on the driver, from the same rows: the same ids and names
+    assert all((ka[k]["actor_id"], ka[k]["canonical"]) == (kb[k]["actor_id"], kb[k]["canonical"]) for k in ka)
     assert max(abs(ka[k]["score"] - kb[k]["score"]) for k in ka) < 1e-4
 
 
@@ -373,7 +375,8 @@ def test_score_dataframe_declares_the_row_schema_and_keeps_bad_records(tiny_mode
     with pytest.raises(ValueError, match="'text' column"):
         score_dataframe(ddf[["outlet"]], model=tiny_model_dir)
     lazy = score_dataframe(ddf, model=tiny_model_dir, keep_fields=["outlet"], errors="column")
-    assert list(lazy.columns)[:3] == ["id", "actor", "actor_type"] and list(lazy.columns)[-2:] == ["outlet", "error"]
+    assert list(lazy.columns)[:5] == ["id", "actor", "actor_id", "canonical", "actor_type"]
+    assert list(lazy.columns)[-2:] == ["outlet", "error"]
     with dask_client(workers=2) as client:
         got = client.compute(lazy).result()
         with pytest.raises(ValueError, match="errors='column'"):

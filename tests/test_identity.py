@@ -269,3 +269,21 @@ def test_report_shows_one_row_per_identity(tiny_classifier, tmp_path):
     known.write_text("name,aliases,type,id\nDonald J. Trump,Trump;Donald Trump,PERSON,Q22686\n")
     frame = read_scores([out], known_actors=known).frame
     assert set(frame.loc[frame["actor"] == "Donald J. Trump", "actor_id"]) == {"Q22686"}
+
+
+def test_settle_frame_settles_a_computed_frame():
+    pd = pytest.importorskip("pandas")
+    from newsstance.articles.identity import settle_frame
+
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "actor": ["Donald Trump", "Trump"],
+            "actor_id": ["donald-trump", "trump"],
+            "canonical": ["Donald Trump", "Trump"],
+            "actor_type": ["PERSON", "PERSON"],
+        }
+    )
+    settled = settle_frame(frame)
+    assert list(settled["actor_id"]) == ["donald-trump"] * 2 and list(settled["canonical"]) == ["Donald Trump"] * 2
+    assert list(frame["actor_id"]) == ["donald-trump", "trump"]  # the frame given is left as it was

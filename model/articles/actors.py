@@ -152,7 +152,9 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
         end = start + len(m.group(1))
         piece = text[start:end]
     words = list(re.finditer(r"\S+", piece))
-    while len(words) > 1 and fold(words[0].group()).rstrip(".") in TITLES | FUNCTION_WORDS:
+    while len(words) > 1 and (
+        fold(words[0].group()).rstrip(".") in TITLES | FUNCTION_WORDS or _nationality_of_a_title(words)
+    ):
         words.pop(0)
     if words:
         start, end = start + words[0].start(), start + words[-1].end()
@@ -160,6 +162,14 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
     if m and end - start > len(m.group()):
         end -= len(m.group())
     return start, end
+
+
+def _nationality_of_a_title(words: list) -> bool:
+    """ "Brazilian" in "Brazilian President Luiz Inacio Lula da Silva": a demonym before a title."""
+    if len(words) < 3 or fold(words[1].group()).rstrip(".") not in TITLES:
+        return False
+    word = words[0].group()
+    return country(word) is not None and country(word, adjectives=False) is None
 
 
 def key_of(form: str, label: str = "") -> str:

@@ -190,7 +190,7 @@ def corpus_identities(rows: Iterable[tuple[Any, str, str, str | None]], known: K
         the_id = root if root in fixed else slug(name)
         identities[the_id] = Identity(the_id, name, kind, sum(forms.values()), dict(forms.most_common()))
         merged.update(dict.fromkeys(group, the_id))
-    return Registry(identities, merged, kept_apart)
+    return Registry(identities, merged, dict(sorted(kept_apart.items())))
 
 
 def _name(names: Mapping[str, Counter], group: Sequence[str]) -> str:
@@ -259,3 +259,13 @@ def settle(rows: Sequence[dict], known: Knows | None = None, key: str = "id") ->
         identity = registry.resolve(g or actor_id(r["actor"], r["actor_type"]))
         r["actor_id"], r["canonical"] = identity.id, identity.name
     return registry
+
+
+def settle_frame(frame: Any, known: Knows | None = None) -> Any:
+    """A pandas DataFrame of rows (``id``, ``actor``, ``actor_type``, ``actor_id``, ...), each row
+    with its corpus identity in ``actor_id`` and ``canonical`` (a new frame; :func:`settle`)."""
+    import pandas as pd
+
+    records = frame.to_dict("records")
+    settle(records, known)
+    return pd.DataFrame.from_records(records, columns=list(frame.columns), index=frame.index)

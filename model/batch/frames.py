@@ -46,6 +46,10 @@ def score_dataframe(
     once, so every worker runs the same one. A bad record raises ``ValueError`` naming it
     (``errors="raise"``), or becomes one row with its ``id`` and the reason in an ``error``
     column, other columns empty (``errors="column"``): never dropped.
+
+    ``actor_id`` and ``canonical`` are each article's: a lazy frame has no corpus pass. For one
+    identity per actor across the corpus, compute it and pass the result to
+    :func:`newsstance.articles.identity.settle_frame`, as ``score`` does to its output.
     """
     require_dask()
     if errors not in ERRORS:

@@ -31,7 +31,7 @@ def settle_output(journal: Path, known: KnownActors, directory: bool = False) ->
     """Give every row of ``journal`` (a JSONL file, or a folder of Parquet parts) its corpus
     identity, in place; return the registry."""
     rows = _parquet_keys(journal) if directory else _jsonl_keys(journal)
-    seen = {(k, a, t) for k, a, t in rows}
+    seen = sorted({(k, a, t) for k, a, t in rows})
     registry = corpus_identities(((k, a, t, caller_id(a, t, None, known)) for k, a, t in seen), known)
     names: Names = {}
     for _, a, t in seen:
