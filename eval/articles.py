@@ -123,10 +123,14 @@ def score_articles(
     seed: int = 0,
     coreference: bool = True,
     resamples: int = 1000,
+    speakers_as_targets: bool = False,
 ) -> dict[str, Any]:
     """Passage and article F1m, coverage and coreference figures of ``model`` on ``bench``
-    (``coreference=False``: names only, as newsstance read articles before it linked pronouns)."""
-    extra = {} if coreference else {"coreference": None}
+    (``coreference=False``: names only; ``speakers_as_targets``: a speaker's own statements
+    count for its portrayal)."""
+    extra: dict[str, Any] = {"speakers_as_targets": speakers_as_targets}
+    if not coreference:
+        extra["coreference"] = None
     analyses = analyze_many(model, [a.text for a in bench.articles], batch_size=batch_size, **extra)
     passage_gold, passage_pred, article_gold, article_pred = [], [], [], []
     pairs = actors_total = actors_found = 0
@@ -150,8 +154,10 @@ def score_articles(
             actor = analysis.actors[i]
             actors_found += 1
             found_here += 1
-            article_gold.append(gold.label)
-            article_pred.append(analysis.stance_of(actor.name).label)
+            stance = next((s.stance for s in analysis.article_stances if s.actor == actor.name), None)
+            if stance is not None:  # None: a speaker the article says nothing of but its own words
+                article_gold.append(gold.label)
+                article_pred.append(stance.label)
             for j, label in gold.passages.items():
                 stance = by_passage.get((actor.name, j))
                 if stance is not None:
@@ -183,6 +189,7 @@ def score_articles(
     result: dict[str, Any] = {
         "articles": len(bench.articles),
         "actor_coverage": share(actors_found, actors_total),
+        "article_coverage": share(len(article_gold), actors_total),
         "passage_coverage": share(len(passage_gold), pairs),
         "passage_pairs": pairs,
         "actors": actors_total,

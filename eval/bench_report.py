@@ -76,6 +76,7 @@ def generate_scores(path: str | Path, rows: int, seed: int = 0, actors: int = 30
             "mentions": mentions,
             "sentences": np.minimum(mentions, rng.integers(1, 4, size=rows)),
             "salience": np.round(rng.uniform(0, 1, size=rows), 4),
+            "quoted": np.round(rng.uniform(0, 1, size=rows), 4),
             "outlet": np.array(OUTLETS, dtype=object)[o],
             "date": (np.datetime64("2019-01-01") + d.astype("timedelta64[D]")).astype(str),
         }

@@ -15,6 +15,7 @@ from typing import Any
 
 from newsstance.settings import file_sha256, library_versions
 
+from . import attributions
 from .articles import is_article_benchmark, load_article_benchmark, score_articles
 from .baselines import load_baseline
 from .benchmarks import Benchmark, load_benchmark
@@ -126,6 +127,8 @@ def evaluate(
         for bench in article_benchmarks:
             logger.info("evaluating %s on the %d articles of %s", name, len(bench.articles), bench.name)
             entry["articles"][bench.name] = score_articles(system, bench, batch_size, seed, coreference)
+            if bench.name == "seeds" and attributions.FOLDER.is_dir():
+                entry["articles"][bench.name]["attributions"] = attributions.measure(system)
         if probe_set:
             entry["probes"] = run_probes(system, probe_set, batch_size)
         report["systems"][name] = entry

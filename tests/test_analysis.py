@@ -248,7 +248,8 @@ def test_progress_reports_every_stage_in_order_up_to_its_total(tiny_classifier, 
         _long_article(40), batch_size=2, progress=lambda stage, done, total: events.append((stage, done, total))
     )
     assert [stage for stage in dict.fromkeys(s for s, _, _ in events)] == ["read", "classify"]
-    for stage, unit_total in (("read", len(a.passages)), ("classify", sum(s.sentences for s in a.article_stances))):
+    pairs = sum(s.sentences for s in a.article_stances) + sum(e.attributions for e in a.edges)  # and each edge's
+    for stage, unit_total in (("read", len(a.passages)), ("classify", pairs)):
         mine = [(done, total) for s, done, total in events if s == stage]
         assert {total for _, total in mine} == {unit_total}
         assert [done for done, _ in mine] == sorted({done for done, _ in mine})  # strictly increasing

@@ -26,6 +26,7 @@ BENCHMARKS = {
     "actors",
     "identities",
     "countries",
+    "speakers",
     "speed",
     "report",
     "scaleout",

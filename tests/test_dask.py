@@ -531,3 +531,34 @@ def test_a_partition_refuses_other_languages_unless_any_language(tiny_model_dir)
     assert got.loc[got["id"] == "en", "error"].isna().all()
     anyway = score_partition(part, spec, task, [], "column", any_language=True)
     assert anyway["error"].isna().all() and "de" in set(anyway["id"])
+
+
+@pytest.mark.slow
+def test_edge_rows_on_a_local_cluster_equal_the_local_ones(tiny_model_dir, tmp_path, capsys):
+    from newsstance.articles.rows import output_columns
+
+    src = tmp_path / "in.jsonl"
+    texts = [
+        "Senator Josh Hawley praised President Trump for his leadership during the crisis.",
+        '"This is a disgrace," Governor Tom Reed said of Mayor Lisa Park. Park did not reply.',
+        "A senior aide said Governor Tom Reed had misled the Harbour Workers' Union about the budget.",
+        "According to the Northern Ports Authority, the strike cost Tarnmouth two million pounds.",
+    ]
+    src.write_text("".join(json.dumps({"id": f"e{i}", "text": t}) + "\n" for i, t in enumerate(texts * 3)))
+    base = ["score", str(src), "--model", str(tiny_model_dir), "--quiet", "--level", "edge", "--articles-per-task", "2"]
+    assert main([*base, "-o", str(tmp_path / "local.jsonl")]) == 0
+    assert main([*base, "-o", str(tmp_path / "dask.jsonl"), "--engine", "dask", "--workers", "2"]) == 0
+    capsys.readouterr()
+
+    def keyed(name: str) -> dict[tuple, dict]:
+        rows = _rows(tmp_path / name)
+        assert rows and all(list(r) == output_columns("edge") for r in rows)
+        return {(r["id"], r["speaker"], r["target"]): r for r in rows}
+
+    local, dask = keyed("local.jsonl"), keyed("dask.jsonl")
+    assert set(local) == set(dask)
+    for k, row in local.items():
+        assert {c: v for c, v in row.items() if not c.startswith(("p_", "score"))} == {
+            c: v for c, v in dask[k].items() if not c.startswith(("p_", "score"))
+        }
+        assert abs(row["score"] - dask[k]["score"]) < 1e-4

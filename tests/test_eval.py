@@ -242,7 +242,12 @@ def test_article_scores_on_a_hand_made_benchmark(tiny_classifier, tmp_path):
     (tmp_path / "a.gold.json").write_text(json.dumps(gold), encoding="utf-8")
     r = score_articles(tiny_classifier, load_article_benchmark(str(tmp_path)), resamples=50)
     assert r["actors"] == 2 and r["actor_coverage"] == 0.5  # "Nobody Here" is not in the text
-    assert r["passage_pairs"] == 3 and r["passage_coverage"] == pytest.approx(2 / 3)
+    # "She said it was on time": Ana Ruiz speaks there, and her own words are not her portrayal
+    assert r["passage_pairs"] == 3 and r["passage_coverage"] == pytest.approx(1 / 3)
+    both = score_articles(
+        tiny_classifier, load_article_benchmark(str(tmp_path)), resamples=50, speakers_as_targets=True
+    )
+    assert both["passage_coverage"] == pytest.approx(2 / 3)
     c = r["coreference"]
     assert (c["links"], c["correct"], c["gold"], c["found"]) == (1, 1, 1, 1)
     assert c["cross_sentence_recall"] == 1.0  # "She" is in a sentence that does not name her

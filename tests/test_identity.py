@@ -171,7 +171,7 @@ def test_to_dataframe_settles_identities_across_analyses(tiny_classifier):
 
 CORPUS = [
     {"id": "a", "text": "Donald J. Trump spoke in Ohio on Monday. Critics in America were unmoved."},
-    {"id": "b", "text": "President Trump said the plan would fail. The U.S. agreed."},
+    {"id": "b", "text": "President Trump met the press. The U.S. agreed."},
     {"id": "c", "text": "Donald Trump met Jeb Bush. Bush said little. George W. Bush stayed home."},
     {"id": "d", "text": "Bush called the plan a mistake, and Americans agreed."},
 ]

@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..encoding import Span
 from ..stance import LABELS, Stance
 from .actors import (
     ENTITY_TYPES,
@@ -40,63 +39,17 @@ from .nlp import load_pipeline
 from .pairs import Classifies, Pair, classify_pairs, sentence_pairs
 from .parsing import Parse, parse
 from .progress import Bars, Progress
+from .quotes import Quote, attributions
+from .results import Actor, ActorStance, MentionStance, Passage
 from .rows import LEVELS, check_level, columns, frame, make_row
 from .salience import saliences
+from .voices import AUTHOR, UNNAMED, Attribution, Edge, EdgeItem, edge_items, roll_up, speaker_mentions, voice
 
 __all__ = ["LEVELS", "ActorStance", "ArticleAnalysis", "Classifies", "MentionStance", "Passage", "analyze_many"]
 
 
 Coreference = Callable[[str, Sequence[ActorDraft], Parse], Iterable[Link]]
 """A resolver: (text, actors, parse) -> mentions to add (pronouns, role nouns); see :func:`resolve`."""
-
-
-@dataclass(frozen=True)
-class Passage:
-    index: int
-    start: int
-    end: int
-    sentences: tuple[Span, ...]
-
-
-@dataclass(frozen=True)
-class Actor:
-    name: str
-    type: str
-    mentions: tuple[Span, ...]
-    mention_types: tuple[str, ...]  # per mention: "name", "pronoun" or "nominal"
-    salience: float = 0.0  # how central to the article, in [0, 1] (newsstance.articles.salience)
-    id: str = ""  # a known actor's id, country:XX, or the name's slug (newsstance.articles.identity)
-
-
-@dataclass(frozen=True)
-class MentionStance:
-    """One mention, with the stance of its sentence towards its actor."""
-
-    actor: str
-    actor_type: str
-    passage_index: int
-    start: int
-    end: int
-    sentence: Span
-    stance: Stance
-    mention_type: str = "name"  # or "pronoun", "nominal" (linked by coreference)
-    actor_id: str = ""
-
-
-@dataclass(frozen=True)
-class ActorStance:
-    """An actor's aggregated stance in one passage (``passage_index`` set) or the whole article."""
-
-    actor: str
-    actor_type: str
-    stance: Stance
-    mentions: int
-    sentences: int
-    passage_index: int | None = None
-    start: int | None = None
-    end: int | None = None
-    salience: float | None = None  # the actor's salience in the article (article level only)
-    actor_id: str = ""
 
 
 @dataclass(frozen=True, repr=False)
@@ -113,6 +66,10 @@ class ArticleAnalysis:
     language: str | None = None
     """The detected language (ISO 639: "en", "de", ...); None when the text is too short to tell,
     unclear, or not checked (``languages=None``)."""
+    attributions: tuple[Attribution, ...] = ()
+    """The article's quotes and reported speech, with their speakers (newsstance.articles.quotes)."""
+    edges: tuple[Edge, ...] = ()
+    """Each speaker's stance towards each actor it speaks of (newsstance.articles.voices)."""
 
     def stance_of(self, actor: str) -> Stance:
         """The article-level stance towards ``actor`` (its canonical name)."""
@@ -123,7 +80,8 @@ class ArticleAnalysis:
 
     def to_records(self, level: str = "article") -> list[dict[str, Any]]:
         """Flat rows (columns as :data:`newsstance.articles.rows.SCHEMA` declares): one per
-        actor (article), per passage × actor (passage), or per mention. ``actor_id`` and
+        actor (article), per passage × actor (passage), per mention, or per speaker × target
+        (edge). ``actor_id`` and
         ``canonical`` are this article's; across many articles (:func:`newsstance.to_dataframe`,
         ``newsstance score``) they are the corpus's (:mod:`newsstance.articles.identity`)."""
         if check_level(level) == "mention":
@@ -143,9 +101,27 @@ class ArticleAnalysis:
                         "mention_type": m.mention_type,
                         "sentence_start": m.sentence[0],
                         "sentence_end": m.sentence[1],
+                        "voice": m.voice,
                     },
                 )
                 for m in self.mentions
+            ]
+        if level == "edge":
+            return [
+                make_row(
+                    level,
+                    {
+                        "speaker": e.speaker,
+                        "speaker_id": e.speaker_id,
+                        "speaker_type": e.speaker_type,
+                        "target": e.target,
+                        "target_id": e.target_id,
+                        "target_type": e.target_type,
+                        **_stance_fields(e.stance),
+                        "attributions": e.attributions,
+                    },
+                )
+                for e in self.edges
             ]
         rows = self.article_stances if level == "article" else self.passage_stances
         out = []
@@ -158,6 +134,7 @@ class ArticleAnalysis:
                 **_stance_fields(r.stance),
                 "mentions": r.mentions,
                 "sentences": r.sentences,
+                "quoted": r.quoted,
             }
             if level == "passage":
                 values |= {"passage_index": r.passage_index, "start": r.start, "end": r.end}
@@ -259,6 +236,7 @@ def analyze_many(
     languages: Sequence[str] | None = ENGLISH,
     progress: Progress | None = None,
     known_actors: KnownActors | Sequence[str | dict] | str | None = None,
+    speakers_as_targets: bool = False,
 ) -> list[ArticleAnalysis]:
     """Analyse articles: the sentence × actor pairs of all ``texts`` share the model's batches
     (``batch_size`` pairs each). ``actors`` (names or ``{"name", "aliases", "type"}`` dicts)
@@ -276,7 +254,13 @@ def analyze_many(
 
     ``known_actors`` (a :class:`~newsstance.articles.identity.KnownActors`, a list of actor specs
     with ``id``, or the path of a CSV/JSONL file of ``name, aliases, type, id``): a found actor
-    that goes by a known actor's name or alias takes its name, type and id."""
+    that goes by a known actor's name or alias takes its name, type and id.
+
+    Quotes and reported speech are found with their speakers (``ArticleAnalysis.attributions``),
+    each mention says whose voice it is in (``MentionStance.voice``), and each speaker's stance
+    towards the actors it speaks of is in ``ArticleAnalysis.edges``. A speaker's mention in the
+    frame of its own statement is not classified for its portrayal ("Hawley praised Trump" says
+    nothing of Hawley); ``speakers_as_targets=True`` classifies it as any other mention."""
     texts = _checked_texts(texts)
     known = with_given(known_actors, actors)
     accepted = check_languages(languages)
@@ -288,7 +272,12 @@ def analyze_many(
     report = Bars(progress) if show_progress_bar else progress
     try:
         parsed, drafts = read_actors(texts, actors, batch_size, entity_types, nlp, coreference, report, known)
-        pairs, items = sentence_pairs(texts, parsed, drafts)
+        quotes = [attributions(t, d, p) for t, d, p in zip(texts, drafts, parsed)]
+        skip = [set() if speakers_as_targets else speaker_mentions(q, d) for q, d in zip(quotes, drafts)]
+        pairs, items = sentence_pairs(texts, parsed, drafts, skip)
+        edges = [edge_items(t, q, d) for t, q, d in zip(texts, quotes, drafts)]
+        for _, more in edges:
+            items += more
         stances = classify_pairs(clf, items, batch_size, report)
     finally:
         if isinstance(report, Bars):
@@ -296,7 +285,12 @@ def analyze_many(
     per_article: list[list[tuple[Pair, Stance]]] = [[] for _ in texts]
     for pair, stance in zip(pairs, stances):
         per_article[pair.article].append((pair, stance))
-    return [_assemble(texts[i], parsed[i], drafts[i], per_article[i], found[i], known) for i in range(len(texts))]
+    rest = iter(stances[len(pairs) :])
+    per_edge = [[(key, next(rest)) for key in keys] for keys, _ in edges]
+    return [
+        _assemble(texts[i], parsed[i], drafts[i], per_article[i], found[i], known, quotes[i], per_edge[i])
+        for i in range(len(texts))
+    ]
 
 
 def _checked_texts(texts: Sequence[str]) -> list[str]:
@@ -316,6 +310,8 @@ def _assemble(
     results: list[tuple[Pair, Stance]],
     language: str | None = None,
     known: KnownActors | None = None,
+    quotes: Sequence[Quote] = (),
+    edge_results: Sequence[tuple[EdgeItem, Stance]] = (),
 ) -> ArticleAnalysis:
     flat = [s for sents in parsed.sentences for s in sents]
     passages = tuple(Passage(j, s, e, tuple(parsed.sentences[j])) for j, (s, e) in enumerate(parsed.passages))
@@ -331,32 +327,52 @@ def _assemble(
         )
         for d, w in zip(drafts, weights)
     )
+    names = [a.name for a in actors]
     mentions, by_passage, by_article = [], defaultdict(list), defaultdict(list)
     for pair, stance in results:
         actor = actors[pair.actor]
         sentence = flat[pair.sentence]
+        voices = [voice(s, quotes, names) for s, _ in pair.spans]
         mentions += [
-            MentionStance(actor.name, actor.type, pair.passage, s, e, sentence, stance, kind, actor.id)
-            for (s, e), kind in zip(pair.spans, pair.kinds)
+            MentionStance(actor.name, actor.type, pair.passage, s, e, sentence, stance, kind, actor.id, v)
+            for ((s, e), kind), v in zip(zip(pair.spans, pair.kinds), voices)
         ]
-        by_passage[(pair.passage, pair.actor)].append((len(pair.spans), stance))
-        by_article[pair.actor].append((len(pair.spans), stance))
+        quoted = all(v != AUTHOR for v in voices)  # the sentence speaks of the actor in a source's words
+        by_passage[(pair.passage, pair.actor)].append((len(pair.spans), stance, quoted))
+        by_article[pair.actor].append((len(pair.spans), stance, quoted))
 
-    def summary(a: int, rows: list[tuple[int, Stance]], passage: Passage | None = None) -> ActorStance:
+    def summary(a: int, rows: list[tuple[int, Stance, bool]], passage: Passage | None = None) -> ActorStance:
         return ActorStance(
             actors[a].name,
             actors[a].type,
-            _mean_stance([s for _, s in rows]),
-            sum(n for n, _ in rows),
+            _mean_stance([s for _, s, _ in rows]),
+            sum(n for n, _, _ in rows),
             len(rows),
             passage.index if passage else None,
             passage.start if passage else None,
             passage.end if passage else None,
             None if passage else actors[a].salience,
             actors[a].id,
+            sum(q for _, _, q in rows) / len(rows),
         )
 
     passage_stances = tuple(summary(a, rows, passages[j]) for (j, a), rows in sorted(by_passage.items()))
     article_stances = tuple(summary(a, rows) for a, rows in sorted(by_article.items()))
     mentions.sort(key=lambda m: (m.start, m.actor))
-    return ArticleAnalysis(text, passages, actors, tuple(mentions), passage_stances, article_stances, language)
+    said = tuple(
+        Attribution(
+            q.kind,
+            names[q.actor] if q.actor is not None else q.speaker,
+            actors[q.actor].id if q.actor is not None else "",
+            actors[q.actor].type if q.actor is not None else UNNAMED,
+            q.speaker_span,
+            q.cue,
+            q.cue_span,
+            q.content,
+        )
+        for q in quotes
+    )
+    edges = roll_up(quotes, said, [(a.name, a.id, a.type) for a in actors], edge_results)
+    return ArticleAnalysis(
+        text, passages, actors, tuple(mentions), passage_stances, article_stances, language, said, edges
+    )

@@ -36,6 +36,7 @@ from .actors import ActorDraft
 from .gender import first_name_gender, name_title_gender, title_gender
 from .groups import group_links
 from .parsing import Parse
+from .quotes import quotations
 from .spans import SpanSet
 
 PRONOUNS = {
@@ -126,7 +127,7 @@ class _Resolver:
         self.roles = [_roles(text, a, i in self.persons) for i, a in enumerate(actors)]
         self.seen: dict[int, list[int]] = {i: sorted(m.start for m in a.mentions) for i, a in enumerate(actors)}
         self.others: list[tuple[int, int]] = []  # (position, number) of the other persons, in order
-        self.quotes = SpanSet(_quotations(text, parse.passages))
+        self.quotes = SpanSet(quotations(text, parse.passages))
         for start, end, label in parse.entities:
             if label == "PERSON" and not self.owners.overlaps(start, end):
                 self._other(start, end, title_gender(text, start) or first_name_gender(text[start:end]))
@@ -276,28 +277,6 @@ def _cues(text: str, parse: Parse) -> list[_Cue]:
     for m in _ROLE.finditer(text):
         cues.append(_Cue(m.start(), m.end(), m.group(1).lower(), "nominal"))
     return sorted(cues, key=lambda c: c.start)
-
-
-def _quotations(text: str, passages: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The quoted stretches of each passage: between curly or straight double quotes; a quote
-    left open runs to the passage's end, and a closing quote with no opening one (a passage
-    that starts inside a quotation) from the passage's start."""
-    found = []
-    for start, end in passages:
-        opened = None
-        for k in range(start, end):
-            ch = text[k]
-            straight_opens = ch == '"' and opened is None
-            if ch == "“" or straight_opens:
-                opened = k if opened is None else opened
-            elif ch in '”"' and opened is not None:
-                found.append((opened, k + 1))
-                opened = None
-            elif ch == "”":
-                found.append((start, k + 1))
-        if opened is not None:
-            found.append((opened, end))
-    return found
 
 
 def _inside(token: Any, phrase_head: Any) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -42,15 +42,25 @@ class Pair:
     kinds: tuple[str, ...]  # per span: "name", "pronoun" or "nominal"
 
 
-def sentence_pairs(texts: list[str], parsed: list[Parse], drafts: list[list[ActorDraft]]) -> tuple[list[Pair], list]:
-    """Every actor's mentions grouped by sentence: one pair to classify per actor and sentence."""
+def sentence_pairs(
+    texts: list[str],
+    parsed: list[Parse],
+    drafts: list[list[ActorDraft]],
+    skip: Sequence[set[tuple[int, int]]] = (),
+) -> tuple[list[Pair], list]:
+    """Every actor's mentions grouped by sentence: one pair to classify per actor and sentence.
+    ``skip``, per article: the (actor, mention start) of mentions not to classify (a speaker in
+    the frame of its own statement)."""
     pairs, items = [], []
     for i, (text, p) in enumerate(zip(texts, parsed)):
         flat = [(s, j) for j, sents in enumerate(p.sentences) for s in sents]
         sentence_starts = [s[0] for s, _ in flat]
+        left_out = skip[i] if i < len(skip) else set()
         for a, actor in enumerate(drafts[i]):
             groups: dict[int, list[Candidate]] = defaultdict(list)
             for m in actor.mentions:
+                if (a, m.start) in left_out:
+                    continue
                 k = bisect.bisect_right(sentence_starts, m.start) - 1
                 if k >= 0 and m.start < flat[k][0][1]:
                     groups[k].append(m)

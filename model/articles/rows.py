@@ -12,8 +12,9 @@ from typing import Any
 
 from ..stance import LABELS
 
-LEVELS = ("article", "passage", "mention")
-"""One row per actor (article), per passage × actor (passage), or per mention."""
+LEVELS = ("article", "passage", "mention", "edge")
+"""One row per actor (article), per passage × actor (passage), per mention, or per speaker ×
+target (edge)."""
 
 KEY = "id"
 """The article's id: the first column of every output row."""
@@ -27,7 +28,7 @@ _STANCE: tuple[tuple[str, type], ...] = (
 _ACTOR: tuple[tuple[str, type], ...] = (("actor", str), ("actor_id", str), ("canonical", str), ("actor_type", str))
 """The actor as the article names it, its identity and the name the corpus knows it by."""
 SCHEMA: dict[str, tuple[tuple[str, type], ...]] = {
-    "article": (*_ACTOR, *_STANCE, ("sentences", int), ("salience", float)),
+    "article": (*_ACTOR, *_STANCE, ("sentences", int), ("salience", float), ("quoted", float)),
     "passage": (
         *_ACTOR,
         *_STANCE,
@@ -35,6 +36,7 @@ SCHEMA: dict[str, tuple[tuple[str, type], ...]] = {
         ("passage_index", int),
         ("start", int),
         ("end", int),
+        ("quoted", float),
     ),
     "mention": (
         *_ACTOR,
@@ -45,6 +47,17 @@ SCHEMA: dict[str, tuple[tuple[str, type], ...]] = {
         ("mention_type", str),
         ("sentence_start", int),
         ("sentence_end", int),
+        ("voice", str),
+    ),
+    "edge": (
+        ("speaker", str),
+        ("speaker_id", str),
+        ("speaker_type", str),
+        ("target", str),
+        ("target_id", str),
+        ("target_type", str),
+        *_STANCE[:-1],
+        ("attributions", int),
     ),
 }
 """Per level, each column and its Python type, in output order (``id`` and kept fields aside)."""

@@ -365,8 +365,10 @@ def _run(
                 p.unlink()
         raise UsageError(f"the input held no articles ({', '.join(f.name for f in job.files)}); nothing to score")
     settling = time.perf_counter()
-    registry = settle_output(journal, job.known or KnownActors.of([]), job.directory)
-    write_registry(output, registry)
+    registry = None
+    if job.level != "edge":  # edges name a speaker and a target: their ids stay the article's
+        registry = settle_output(journal, job.known or KnownActors.of([]), job.directory)
+        write_registry(output, registry)
     settled = time.perf_counter() - settling
     if job.final:
         convert(journal, output, job.level, columns)
@@ -385,6 +387,6 @@ def _run(
         tally.rows,
         seconds,
         dict(tally.workers),
-        registry.summary(),
+        registry.summary() if registry is not None else "",
         settled,
     )

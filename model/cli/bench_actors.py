@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from newsstance.cli.options import EXIT_OK, add_command
+from newsstance.cli.options import EXIT_OK, add_command, load_model, model_options
 
 
 def add_actor_benches(sub: argparse._SubParsersAction) -> None:
@@ -14,6 +14,7 @@ def add_actor_benches(sub: argparse._SubParsersAction) -> None:
     _add_actors(sub)
     _add_identities(sub)
     _add_countries(sub)
+    _add_speakers(sub)
 
 
 def _add_salience(sub: argparse._SubParsersAction) -> None:
@@ -109,4 +110,22 @@ def run_actors(args: argparse.Namespace) -> int:
             f"{q['precision']:.3f} ({q['right']} of {q['links']}), "
             f"recall {q['recall']:.3f} ({q['right']} of {q['gold']})"
         )
+    return EXIT_OK
+
+
+def _add_speakers(sub: argparse._SubParsersAction) -> None:
+    p = add_command(
+        sub,
+        "speakers",
+        run_speakers,
+        "speakers are not the targets of their own words: hand-written speaker sentences, before and after",
+        parents=[model_options()],
+    )
+    p.add_argument("--cases", default=None, help="a JSONL file of cases (default: eval/speakers/speakers.jsonl)")
+
+
+def run_speakers(args: argparse.Namespace) -> int:
+    from newsstance.eval.speakers import measure, summary
+
+    print(summary(measure(load_model(args), *([args.cases] if args.cases else []))))
     return EXIT_OK

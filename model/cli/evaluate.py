@@ -79,6 +79,10 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 f"{c['precision']:.3f}, recall {c['recall']:.3f} (cross-sentence {c['cross_sentence_precision']:.3f} / "
                 f"{c['cross_sentence_recall']:.3f})"
             )
+            if "attributions" in r:
+                from newsstance.eval.attributions import summary
+
+                print(f"{name} on {bench}: {summary(r['attributions'])}")
         if "probes" in entry:
             print(f"{name} probes: {entry['probes']['overall']:.3f} passed")
     if args.out:

@@ -63,7 +63,40 @@ def _view(analysis: Any, title: str, prefix: str, key: bool) -> dict[str, Any]:
         "actors": list(index.values()),
         "rows": _rows(analysis, index),
         "passages": _passages(analysis, index),
+        "quotes": _quotes(analysis),
+        "edges": _edges(analysis),
     }
+
+
+QUOTE_CHARS = 160
+"""Characters of a quote's content the view shows (the rest is in its tooltip)."""
+
+
+def _quotes(analysis: Any) -> list[dict[str, Any]]:
+    """Each attribution: its speaker, kind, cue and content, and the passage that holds it."""
+    starts = [p.start for p in analysis.passages]
+    out = []
+    for a in getattr(analysis, "attributions", ()):
+        content = " ".join(analysis.text[a.content[0] : a.content[1]].split())
+        shown = content if len(content) <= QUOTE_CHARS else content[: QUOTE_CHARS - 1] + "…"
+        passage = sum(1 for s in starts if s <= a.content[0])
+        out.append(
+            {"speaker": a.speaker, "type": a.speaker_type, "kind": a.kind, "cue": a.cue, "content": shown,
+             "full": content, "passage": passage}
+        )  # fmt: skip
+    return out
+
+
+def _edges(analysis: Any) -> list[dict[str, Any]]:
+    out = []
+    for e in getattr(analysis, "edges", ()):
+        label, probs = e.stance.label, e.stance.probs
+        tip = f"{e.speaker} → {e.target}: {label}, {probs_text(probs, ' · ')}"
+        out.append(
+            {"speaker": e.speaker, "target": e.target, "label": label, "score": e.stance.score, "probs": probs,
+             "tip": tip, "attributions": e.attributions}
+        )  # fmt: skip
+    return out
 
 
 def _marks(analysis: Any, index: dict[str, int]) -> list[Mark]:
@@ -74,15 +107,28 @@ def _marks(analysis: Any, index: dict[str, int]) -> list[Mark]:
         k = index[m.actor]
         label, probs = m.stance.label, m.stance.probs
         classes = f"m a{k} stance-{label} {strength(probs[label])} type-{m.mention_type}"
-        tip = f"{m.actor} ({TYPE_WORDS.get(m.mention_type, m.mention_type)}): {label}, {probs_text(probs, ' · ')}"
+        who = TYPE_WORDS.get(m.mention_type, m.mention_type)
+        if getattr(m, "voice", "author") != "author":
+            who += f", in the words of {m.voice}"
+        tip = f"{m.actor} ({who}): {label}, {probs_text(probs, ' · ')}"
         marks.append(Mark(m.start, m.end, classes, tip, len(marks)))
         scored.add((m.actor, m.start, m.end))
+    speaking = {(a.speaker, s) for a in getattr(analysis, "attributions", ()) for s in range(*a.speaker_span)}
     for actor in analysis.actors:
         for (s, e), kind in zip(actor.mentions, actor.mention_types):
             if (actor.name, s, e) not in scored:
-                tip = f"{actor.name} ({TYPE_WORDS.get(kind, kind)}): not scored (outside every sentence)"
+                if (actor.name, s) in speaking or any(q.speaker == actor.name for q in _holding(analysis, s)):
+                    why = "speaks here: its own words are not its portrayal"
+                else:
+                    why = "not scored (outside every sentence)"
+                tip = f"{actor.name} ({TYPE_WORDS.get(kind, kind)}): {why}"
                 marks.append(Mark(s, e, f"m a{index[actor.name]} unscored type-{kind}", tip, len(marks)))
     return sorted(marks, key=lambda m: (m.start, m.index))
+
+
+def _holding(analysis: Any, position: int) -> list[Any]:
+    """The attributions whose content holds ``position``."""
+    return [a for a in getattr(analysis, "attributions", ()) if a.content[0] <= position < a.content[1]]
 
 
 def _stance(s: Any, k: int, where: str = "") -> dict[str, Any]:

@@ -121,6 +121,11 @@ def header(path: Path, delimiter: str = ",") -> list[str]:
 
 def level_of(names: Sequence[str], path: Path) -> str:
     """Which level a file was scored at, from its columns (as :mod:`newsstance.articles.rows` declares them)."""
+    if "speaker" in names and "target" in names and "actor" not in names:
+        raise ValueError(
+            f"{path} holds speaker → target edges (newsstance score --level edge); the report reads article, "
+            "passage or mention rows: score the articles at one of those levels for it"
+        )
     missing = [c for c in NEEDED if c not in names]
     if missing:
         raise ValueError(
