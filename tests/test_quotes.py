@@ -66,6 +66,8 @@ def test_the_speaker_is_not_the_target_of_its_own_words(tiny_classifier):
     apart = tiny_classifier.analyze(HAWLEY)
     assert [s.actor for s in apart.article_stances] == ["Trump"]  # Hawley speaks; the sentence portrays Trump
     assert {a.name for a in apart.actors} == {"Josh Hawley", "Trump"}
+    (said,) = apart.attributions
+    assert (said.kind, said.speaker, said.cue, said.cue_label) == ("indirect", "Josh Hawley", "praised", "positive")
     (edge,) = apart.edges
     assert (edge.speaker, edge.speaker_type, edge.target, edge.attributions) == ("Josh Hawley", "PERSON", "Trump", 1)
     (row,) = apart.to_records("edge")
@@ -113,3 +115,22 @@ def test_the_report_refuses_edge_rows_with_the_fix(tmp_path):
     path.write_text(json.dumps({"id": "a", "speaker": "X", "target": "Y", "label": "neutral"}) + "\n")
     with pytest.raises(ValueError, match="--level edge"):
         read_scores([path])
+
+
+def test_the_report_adds_who_speaks_of_whom_from_edge_rows(tiny_classifier, tmp_path):
+    pytest.importorskip("pandas")
+    from newsstance.batch.scoring import score_files
+    from newsstance.pages import report_files
+
+    texts = [HAWLEY, "Senator Josh Hawley praised President Donald Trump again.", "Josh Hawley met voters in Ohio."]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"a{i}", "text": t}) + "\n" for i, t in enumerate(texts)))
+    score_files(tiny_classifier, [str(src)], tmp_path / "rows.jsonl", show_progress_bar=False)
+    score_files(tiny_classifier, [str(src)], tmp_path / "edges.jsonl", level="edge", show_progress_bar=False)
+    report_files([tmp_path / "rows.jsonl"], tmp_path / "r.html", edges=[tmp_path / "edges.jsonl"])
+    page = (tmp_path / "r.html").read_text()
+    assert "Who speaks of whom" in page
+    # "Trump" and "Donald Trump" are one target; the one pair has two attributions, so it is among the strongest
+    assert page.count('<tr class="edge"><td class=actor>Josh Hawley</td><td class=actor>Donald Trump</td>') == 1
+    with pytest.raises(ValueError, match="--level edge"):
+        report_files([tmp_path / "rows.jsonl"], tmp_path / "r2.html", edges=[tmp_path / "rows.jsonl"])

@@ -39,7 +39,7 @@ from .nlp import load_pipeline
 from .pairs import Classifies, Pair, classify_pairs, sentence_pairs
 from .parsing import Parse, parse
 from .progress import Bars, Progress
-from .quotes import Quote, attributions
+from .quotes import TARGETING, Quote, attributions
 from .results import Actor, ActorStance, MentionStance, Passage
 from .rows import LEVELS, check_level, columns, frame, make_row
 from .salience import saliences
@@ -369,6 +369,7 @@ def _assemble(
             q.cue,
             q.cue_span,
             q.content,
+            TARGETING.get(q.cue.casefold()) if q.target is not None else None,
         )
         for q in quotes
     )

@@ -50,6 +50,7 @@ class Attribution:
     cue: str
     cue_span: Span
     content: Span
+    cue_label: str | None = None  # the stance a cue that names its target carries: "accused" negative
 
 
 @dataclass(frozen=True)

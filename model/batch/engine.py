@@ -38,6 +38,7 @@ class Task:
     parts: str | None = None
     progress: Callable[[str, int, int], None] | None = None  # told how far a batch is (this process only)
     known: KnownActors | None = None  # the caller's actors, with their ids
+    speakers_as_targets: bool = False  # a speaker's own statements count for its portrayal
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,9 @@ def batch_rows(
 ) -> tuple[list[dict], tuple[BadRecord, ...], int]:
     """The output rows of ``records`` (``id``, the level's columns, the kept fields), the
     records that failed, and how many were scored."""
-    results, bad = analyze_records(clf, records, task.actors, task.batch_size, task.progress, task.known)
+    results, bad = analyze_records(
+        clf, records, task.actors, task.batch_size, task.progress, task.known, task.speakers_as_targets
+    )
     rows = [
         {KEY: rec.id, **row, **json_safe(rec.fields)}
         for rec, analysis in results
@@ -100,11 +103,17 @@ def json_safe(fields: dict) -> dict:
     return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in fields.items()}
 
 
-def analyze_records(clf, batch: list[Record], actors, batch_size: int, progress=None, known=None):
+def analyze_records(clf, batch: list[Record], actors, batch_size: int, progress=None, known=None, as_targets=False):
     """Analyse a batch; records that share an actor list share one ``analyze_many`` call. A call
     that fails is retried record by record, so one bad record cannot sink its batch. ``score``
     checks each record's language as it reads it; ``analyze_many`` checks none here."""
-    options = {"batch_size": batch_size, "languages": None, "progress": progress, "known_actors": known}
+    options = {
+        "batch_size": batch_size,
+        "languages": None,
+        "progress": progress,
+        "known_actors": known,
+        "speakers_as_targets": as_targets,
+    }
     groups: dict[str, list[Record]] = {}
     for rec in batch:
         key = json.dumps(rec.actors if rec.actors is not None else actors)

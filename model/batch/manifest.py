@@ -25,7 +25,7 @@ from ..settings import file_sha256
 from .errors import UsageError
 
 MANIFEST_VERSION = 1
-CHECKED = ("format_version", "level", "columns", "model", "backend", "known_actors")
+CHECKED = ("format_version", "level", "columns", "model", "backend", "known_actors", "speakers_as_targets")
 """The settings a resumed run must share with the run that started the output."""
 
 

@@ -82,6 +82,7 @@ def score_files(
     any_language: bool = False,
     article_progress: bool = False,
     known_actors: KnownActors | str | Path | Sequence[str | dict] | None = None,
+    speakers_as_targets: bool = False,
 ) -> ScoreSummary:
     """Score every article of ``inputs`` into ``output``: a .jsonl, .csv or .parquet file, or a
     directory of Parquet parts (a path ending in ``/`` or without an extension).
@@ -101,6 +102,8 @@ def score_files(
     aliases, type, id``) gives the actors that go by a known name its name, type and id. When every
     article is in, each row's ``actor_id`` and ``canonical`` are the corpus's
     (:mod:`newsstance.batch.identities`), and the identities go to ``OUTPUT.actors.jsonl``.
+    ``speakers_as_targets``: a speaker's own statements count for its portrayal
+    (:func:`~newsstance.articles.analysis.analyze_many`).
     """
     if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1:
         raise UsageError(f"--max-chars must be a positive number of characters, got {max_chars!r}")
@@ -155,6 +158,7 @@ def score_files(
     manifest = make_manifest(level, columns, engine.model, engine.backend, [f.name for f in files])
     manifest["languages"] = None if any_language else list(ENGLISH)  # the languages scored (None: any)
     manifest["known_actors"] = known.digest()
+    manifest["speakers_as_targets"] = speakers_as_targets
     keys = CHECKED_DIRECTORY if directory else CHECKED
     if directory:
         manifest["articles_per_task"] = articles_per_batch
@@ -183,6 +187,7 @@ def score_files(
             any_language,
             article_progress and isinstance(engine, LocalEngine),
             known,
+            speakers_as_targets,
         )
         summary = _run(job, columns, max_chars, resume and bool(existing), show_progress_bar, complete)
         write_manifest(output, {**manifest, "complete": True})
@@ -212,6 +217,7 @@ class _Job:
     any_language: bool = False  # score articles in other languages than English too
     article_progress: bool = False  # long articles' progress on the bar (local engine only)
     known: KnownActors | None = None
+    speakers_as_targets: bool = False
 
     @property
     def final(self) -> bool:
@@ -341,7 +347,9 @@ def _run(
             return tally.longest >= LONG_ARTICLE
 
         progress = Postfix(bar, long_batch) if job.article_progress and show_progress_bar else None
-        task = Task(job.level, job.actors, job.batch_size, tuple(columns), parts, progress, job.known)
+        task = Task(
+            job.level, job.actors, job.batch_size, tuple(columns), parts, progress, job.known, job.speakers_as_targets
+        )
         for result in job.engine.run(_batches(job, tally, max_chars, done_ids, done_batches), task):
             for b in result.bad:
                 tally.fail(b)

@@ -65,6 +65,12 @@ def add_score(sub: argparse._SubParsersAction) -> None:
         help="longer articles are bad records, not a crash (default 1,000,000 characters)",
     )
     p.add_argument(
+        "--speakers-as-targets",
+        action="store_true",
+        help="count a speaker's own statements for its portrayal too (by default they go to its speaker → target "
+        "edges, and a speaker the article says nothing else of has no row)",
+    )
+    p.add_argument(
         "--any-language",
         action="store_true",
         help="score articles detected in other languages than English too (by default they are bad records)",
@@ -113,6 +119,7 @@ def run_score(args: argparse.Namespace) -> int:
         any_language=args.any_language,
         article_progress=not args.quiet and sys.stderr.isatty(),
         known_actors=args.known_actors,
+        speakers_as_targets=args.speakers_as_targets,
     )
     if args.engine == "dask":
         summary = score_on_dask(args, score_files, options)
@@ -211,6 +218,14 @@ def add_report(sub: argparse._SubParsersAction) -> None:
         help="show first the actors most mentioned, or most salient (mean salience of their article rows)",
     )
     p.add_argument("--known-actors", metavar="FILE", help=KNOWN_ACTORS + "; the identities are built anew with them")
+    p.add_argument(
+        "--edges",
+        nargs="+",
+        default=(),
+        metavar="EDGES",
+        help="output of newsstance score --level edge: adds who speaks of whom (a speaker × target matrix, "
+        "the strongest edges)",
+    )
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -218,7 +233,14 @@ def run_report(args: argparse.Namespace) -> int:
 
     by = [f.strip() for item in args.by for f in item.split(",") if f.strip()] if args.by else None
     summary = report_files(
-        args.inputs, args.output, args.overwrite, by=by, top=args.top, sort=args.sort, known_actors=args.known_actors
+        args.inputs,
+        args.output,
+        args.overwrite,
+        by=by,
+        top=args.top,
+        sort=args.sort,
+        known_actors=args.known_actors,
+        edges=args.edges,
     )
     print(summary.line(), file=sys.stderr)
     return EXIT_OK

@@ -16,8 +16,9 @@ from typing import Any
 from ..articles.rows import KEY
 from ..html import check_output, count, render, write_page
 from ..stance import LABELS
-from . import aggregate, plots
+from . import aggregate
 from .aggregate import is_date
+from .edges import edges_section, plots
 from .read import Scores, left_out_text, read_scores
 
 __all__ = ["ReportSummary", "render_report", "report_files", "write_report"]
@@ -160,6 +161,7 @@ def _report(
     min_n: int = 5,
     sort: str = "mentions",
     known_actors: Any = None,
+    edges: Sequence[str | Path] = (),
 ) -> tuple[str, Scores]:
     scores = read_scores(paths, by, known_actors)
     frame = scores.frame
@@ -171,6 +173,8 @@ def _report(
             sections.append(_time_section(scores, field, actors[:top_time], min_n, f"time{n}"))
         else:
             sections.append(_group_section(scores, field, actors, min_n, f"group{n}"))
+    if edges:
+        sections.append(edges_section(edges))
     cards = [
         count(len(frame), f"{UNITS[scores.level]} row").split(" ", 1),
         count(frame[KEY].nunique(), "article").split(" ", 1),
@@ -201,13 +205,15 @@ def render_report(
     min_n: int = 5,
     sort: str = "mentions",
     known_actors: Any = None,
+    edges: Sequence[str | Path] = (),
 ) -> str:
     """The report page for score files ``paths``: ``by`` names kept fields to break results down
     by (dates over time, anything else as groups); default: a kept date and outlet field.
     ``sort``: the actors shown first, the most mentioned or the most salient (mean salience).
     Actors are identities (``actor_id``; :func:`newsstance.pages.read.identify`), built anew with
-    ``known_actors`` (a file of ``name, aliases, type, id``) where given."""
-    return _report(paths, by, top, top_time, min_n, sort, known_actors)[0]
+    ``known_actors`` (a file of ``name, aliases, type, id``) where given. ``edges``: files of
+    ``newsstance score --level edge`` output, for a speaker × target section."""
+    return _report(paths, by, top, top_time, min_n, sort, known_actors, edges)[0]
 
 
 def report_files(
