@@ -373,7 +373,7 @@ def _assemble(
         )
         for q in quotes
     )
-    edges = roll_up(quotes, said, [(a.name, a.id, a.type) for a in actors], edge_results)
+    edges = roll_up(said, [(a.name, a.id, a.type) for a in actors], edge_results)
     return ArticleAnalysis(
         text, passages, actors, tuple(mentions), passage_stances, article_stances, language, said, edges
     )

@@ -250,14 +250,29 @@ def caller_id(name: str, actor_type: str, row_id: str | None, known: Knows | Non
     return None
 
 
+Pair = tuple[str, str, "str | None"]
+"""A row's actor as the rows give it: (actor, actor_type, actor_id or None)."""
+
+
+def identities_of(
+    rows: Iterable[tuple[Any, str, str, str | None]], known: Knows | None = None
+) -> tuple[Registry, dict[Pair, Identity]]:
+    """The corpus identities of rows ``(article id, actor, actor_type, actor_id or None)``, and
+    the identity of each distinct (actor, actor_type, actor_id) among them. The caller's id is read
+    by :func:`caller_id`; this is what :func:`settle`, ``score``'s corpus pass and the report share."""
+    distinct = sorted({(str(k), a, t, r) for k, a, t, r in rows}, key=lambda x: (*x[:3], x[3] or ""))
+    given = {(a, t, r): caller_id(a, t, r, known) for _, a, t, r in distinct}
+    registry = corpus_identities(((k, a, t, given[(a, t, r)]) for k, a, t, r in distinct), known)
+    return registry, {p: registry.resolve(g or actor_id(p[0], p[1])) for p, g in given.items()}
+
+
 def settle(rows: Sequence[dict], known: Knows | None = None, key: str = "id") -> Registry:
     """Give each row (a dict with ``key``, ``actor``, ``actor_type``, ``actor_id``) its corpus
     identity: ``actor_id`` and ``canonical`` are set in place. Returns the registry."""
-    given = [caller_id(r["actor"], r["actor_type"], r.get("actor_id"), known) for r in rows]
-    registry = corpus_identities((r[key], r["actor"], r["actor_type"], g) for r, g in zip(rows, given))
-    for r, g in zip(rows, given):
-        identity = registry.resolve(g or actor_id(r["actor"], r["actor_type"]))
-        r["actor_id"], r["canonical"] = identity.id, identity.name
+    pairs = [(r["actor"], r["actor_type"], r.get("actor_id")) for r in rows]
+    registry, found = identities_of((r[key], *p) for r, p in zip(rows, pairs))
+    for r, p in zip(rows, pairs):
+        r["actor_id"], r["canonical"] = found[p].id, found[p].name
     return registry
 
 

@@ -22,7 +22,6 @@ requests and floret with it; these rules need neither.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -53,6 +52,10 @@ TARGETING = {**dict.fromkeys(_NEGATIVE.split(), "negative"), **dict.fromkeys(_PO
 KINDS = ("direct", "indirect", "mixed", "according-to")
 _SUBJECTS = ("nsubj", "nsubjpass")
 _MIN_QUOTE_TOKENS = 4
+
+
+Owners = list[tuple[int, int, int, str]]
+"""Every actor mention of an article: (start, end, actor index, actor name)."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i", "you"])
 def attributions(text: str, actors: Sequence[ActorDraft], parse: Parse) -> list[Quote]:
     """Every attribution of ``text`` (rules in the module docstring), in text order. An
     attribution whose speaker is a pronoun that no actor holds is left out: its speaker is unknown."""
-    owners = [(m.start, m.end, i) for i, a in enumerate(actors) for m in a.mentions]
+    owners = [(m.start, m.end, i, a.name) for i, a in enumerate(actors) for m in a.mentions]
     quoted = quotations(text, parse.passages)
     found: list[Quote] = []
     for offset, doc in parse.docs:
@@ -120,12 +123,9 @@ def _unnamed(phrase: str) -> bool:
 
 def _named(q: Quote, actors: Sequence[ActorDraft]) -> Quote:
     """An unnamed speaker "the authority" (the + one noun) is the one organisation of the article
-    whose name ends with that noun ("Coastal Freight Authority"); "its director" says whose."""
+    whose name ends with that noun ("Coastal Freight Authority")."""
     if q.actor is not None:
         return q
-    owner = re.match(r"^\{(\d+)\}'s ", q.speaker)
-    if owner:
-        return replace(q, speaker=actors[int(owner.group(1))].name + q.speaker[owner.end() - 3 :])
     words = q.speaker.split()
     if len(words) == 2 and words[0].casefold() == "the":
         head = words[1].casefold()
@@ -135,7 +135,7 @@ def _named(q: Quote, actors: Sequence[ActorDraft]) -> Quote:
     return q
 
 
-def _in_doc(text: str, offset: int, doc: Any, quoted: list[Span], owners: list[tuple[int, int, int]]) -> list[Quote]:
+def _in_doc(text: str, offset: int, doc: Any, quoted: list[Span], owners: Owners) -> list[Quote]:
     end = offset + len(doc.text)
     quotes = [(s, e) for s, e in quoted if offset <= s < end]
 
@@ -197,7 +197,7 @@ def _in_doc(text: str, offset: int, doc: Any, quoted: list[Span], owners: list[t
     return out
 
 
-def _according_to(text: str, offset: int, doc: Any, owners: list[tuple[int, int, int]]) -> list[Quote]:
+def _according_to(text: str, offset: int, doc: Any, owners: Owners) -> list[Quote]:
     out = []
     for tok in doc:
         if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
@@ -253,7 +253,7 @@ def _quote(
     cue: Any,
     subject: Any,
     content: Span,
-    owners: list[tuple[int, int, int]],
+    owners: Owners,
     target: Span | None = None,
 ) -> Quote:
     speaker_span, actor, speaker = _speaker(text, offset, doc, subject, owners)
@@ -265,7 +265,7 @@ def _quote(
     return Quote(kind, speaker, actor, speaker_span, cue.text, _span(offset, doc, cue.i, cue.i), content, target)
 
 
-def _speaker(text: str, offset: int, doc: Any, head: Any, owners: list[tuple[int, int, int]]):
+def _speaker(text: str, offset: int, doc: Any, head: Any, owners: Owners):
     """The subject's phrase (its words up to its head, and compounds: "a senior aide", "Marta
     Vecchio"), and the actor whose mention the head is, if any. A possessive pronoun the
     phrase starts with is the name of the actor it is linked to ("its director" → "Coastal
@@ -273,14 +273,13 @@ def _speaker(text: str, offset: int, doc: Any, head: Any, owners: list[tuple[int
     first = min([head.left_edge.i, *(c.i for c in head.children if c.dep_ == "compound")])
     span = _span(offset, doc, first, head.i)
     at = offset + head.idx
-    actor = next((i for s, e, i in owners if s <= at < e), None)
+    actor = next((i for s, e, i, _ in owners if s <= at < e), None)
     phrase = " ".join(text[span[0] : span[1]].split())
     if actor is None and doc[first].lower_ in ("its", "his", "her", "their") and first < head.i:
-        owner = next((i for s, e, i in owners if s == offset + doc[first].idx), None)
+        owner = next((name for s, _, _, name in owners if s == offset + doc[first].idx), None)
         if owner is not None:
-            rest = " ".join(text[offset + doc[first + 1].idx : span[1]].split())
-            return span, None, f"{{{owner}}}'s {rest}"  # named in attributions(), once actors are known
+            return span, None, f"{owner}'s " + " ".join(text[offset + doc[first + 1].idx : span[1]].split())
     if actor is None:  # a name of two tokens, or a name as a compound ("CFA figures"): its mention
         names = [offset + c.idx for c in (head, *head.children) if c.pos_ == "PROPN" and c.dep_ != "poss"]
-        actor = next((i for s, e, i in owners for at in names if s <= at < e), None)
+        actor = next((i for s, e, i, _ in owners for at in names if s <= at < e), None)
     return span, actor, phrase

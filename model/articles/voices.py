@@ -130,7 +130,6 @@ def edge_items(text: str, quotes: Sequence[Quote], actors: Sequence[ActorDraft])
 
 
 def roll_up(
-    quotes: Sequence[Quote],
     attributions: Sequence[Attribution],
     names: Sequence[tuple[str, str, str]],
     results: Sequence[tuple[EdgeItem, Stance]],

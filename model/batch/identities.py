@@ -17,7 +17,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..articles.identity import Registry, actor_id, caller_id, corpus_identities
+from ..articles.identity import Registry, identities_of
 from ..articles.known import KnownActors
 from ..articles.rows import KEY
 from .manifest import sidecar
@@ -31,12 +31,9 @@ def settle_output(journal: Path, known: KnownActors, directory: bool = False) ->
     """Give every row of ``journal`` (a JSONL file, or a folder of Parquet parts) its corpus
     identity, in place; return the registry."""
     rows = _parquet_keys(journal) if directory else _jsonl_keys(journal)
-    seen = sorted({(k, a, t) for k, a, t in rows})
-    registry = corpus_identities(((k, a, t, caller_id(a, t, None, known)) for k, a, t in seen), known)
-    names: Names = {}
-    for _, a, t in seen:
-        identity = registry.resolve(caller_id(a, t, None, known) or actor_id(a, t))
-        names[(a, t)] = (identity.id, identity.name)
+    # the rows' ids are settled ones on a resumed run: only the known actors give an id
+    registry, found = identities_of(((k, a, t, None) for k, a, t in rows), known)
+    names: Names = {(a, t): (i.id, i.name) for (a, t, _), i in found.items()}
     if directory:
         _rewrite_parts(journal, names)
     else:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..articles.identity import actor_id, corpus_identities
+from ..articles.identity import identities_of
 from ..articles.voices import UNNAMED
 from . import plots
 from .read import need_pandas
@@ -48,6 +48,7 @@ def read_edges(paths: Sequence[str | Path]) -> Any:
 def edges_section(paths: Sequence[str | Path], min_n: int = 3) -> dict[str, Any]:
     """What corpus.html shows of the edges: the matrix (a heatmap where a cell has ``min_n``
     articles or more) and the table of the strongest edges."""
+    pd = need_pandas()
     frame = identified(read_edges(paths))
     pairs = (
         frame.groupby(["speaker", "target"])
@@ -76,7 +77,7 @@ def edges_section(paths: Sequence[str | Path], min_n: int = 3) -> dict[str, Any]
         "min_attributions": MIN_ATTRIBUTIONS,
         "figure": plots.to_svg(plots.heatmap(mean, n.fillna(0), min_n), "edges") if enough else None,
         "matrix": [
-            (s, [None if pd_isna(mean.loc[s, t]) else f"{mean.loc[s, t]:+.2f} n={int(n.loc[s, t])}" for t in targets])
+            (s, [None if pd.isna(mean.loc[s, t]) else f"{mean.loc[s, t]:+.2f} n={int(n.loc[s, t])}" for t in targets])
             for s in speakers
         ],
         "targets": targets,
@@ -103,15 +104,9 @@ def identified(frame: Any) -> Any:
         for name, kind in ((r.speaker, r.speaker_type), (r.target, r.target_type))
         if kind != UNNAMED
     ]
-    registry = corpus_identities(rows)
+    _, found = identities_of(rows)
     frame = frame.copy()
     for column, kind in (("speaker", "speaker_type"), ("target", "target_type")):
-        frame[column] = [
-            name if t == UNNAMED else registry.resolve(actor_id(name, t)).name
-            for name, t in zip(frame[column], frame[kind])
-        ]
+        pairs = zip(frame[column], frame[kind])
+        frame[column] = [name if t == UNNAMED else found[(name, t, None)].name for name, t in pairs]
     return frame
-
-
-def pd_isna(value: Any) -> bool:
-    return bool(need_pandas().isna(value))

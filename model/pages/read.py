@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..articles.identity import actor_id, caller_id, corpus_identities
+from ..articles.identity import identities_of
 from ..articles.known import KnownActors
 from ..articles.rows import KEY, columns
 from ..batch.readers import sniff_delimiter
@@ -273,10 +273,8 @@ def identify(frame: Any, known: KnownActors | None = None) -> Any:
     else:
         known = known if known is not None else KnownActors.of([])
         keys = frame[[KEY, "actor", "actor_type"]].astype(str).drop_duplicates()
-        triples = list(keys.itertuples(index=False, name=None))
-        registry = corpus_identities(((k, a, t, caller_id(a, t, None, known)) for k, a, t in triples), known)
-        local = {(a, t): caller_id(a, t, None, known) or actor_id(a, t) for _, a, t in triples}
-        of_pair = {pair: registry.resolve(loc).id for pair, loc in local.items()}
+        registry, found = identities_of(((k, a, t, None) for k, a, t in keys.itertuples(index=False)), known)
+        of_pair = {(a, t): i.id for (a, t, _), i in found.items()}
         ids = pd.Series(
             [of_pair[p] for p in zip(frame["actor"].astype(str), frame["actor_type"].astype(str))], index=frame.index
         )
